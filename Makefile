@@ -1,0 +1,82 @@
+# toivo - a static site generator for bilingual course material.
+#
+#   make site     build the generator and this course into public/
+#   make test     the whole suite (also under ASan + UBSan)
+#   make bench    toivo against Hugo on the same generated content
+#
+# Dependencies are Debian packages, found with pkg-config; tools/deps.sh
+# installs the missing ones with apt-get when it may, or prints the line.
+
+CC      ?= cc
+PKGS    := libcmark-gfm lua5.4 libgit2 yaml-0.1 libmicrohttpd
+WARN    := -Wall -Wextra -Wpedantic -Wshadow -Wno-unused-parameter -Werror
+CSTD    := -std=c17 -D_GNU_SOURCE
+OPT     ?= -O2 -g
+PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lcmark-gfm-extensions
+CFLAGS  ?=
+LDFLAGS ?=
+
+SRC     := $(sort $(wildcard generator/*.c publish/*.c))
+EMBED   := $(sort $(shell find themes/default lua -type f 2>/dev/null))
+B       := build
+
+OBJ      := $(patsubst %.c,$(B)/rel/%.o,$(SRC)) $(B)/rel/embed.o
+OBJ_ASAN := $(patsubst %.c,$(B)/asan/%.o,$(SRC)) $(B)/asan/embed.o
+ASAN     := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
+
+.PHONY: all site test deps clean bench fuzz check-site
+all: $(B)/toivo
+
+deps:
+	@sh tools/deps.sh
+
+$(B)/.deps-ok: tools/deps.sh
+	@sh tools/deps.sh
+	@mkdir -p $(B) && touch $@
+
+$(B)/embed.c: tools/embed.sh $(EMBED) | $(B)/.deps-ok
+	@mkdir -p $(B)
+	sh tools/embed.sh $(EMBED) > $@.tmp && mv $@.tmp $@
+
+$(B)/rel/%.o: %.c $(wildcard generator/*.h publish/*.h) | $(B)/.deps-ok
+	@mkdir -p $(dir $@)
+	$(CC) $(CSTD) $(OPT) $(WARN) $(PKG_CFLAGS) -Igenerator -Ipublish $(CFLAGS) -c $< -o $@
+
+$(B)/rel/embed.o: $(B)/embed.c
+	$(CC) $(CSTD) $(OPT) -Igenerator -c $< -o $@
+
+$(B)/asan/%.o: %.c $(wildcard generator/*.h publish/*.h) | $(B)/.deps-ok
+	@mkdir -p $(dir $@)
+	$(CC) $(CSTD) -O1 -g $(ASAN) $(WARN) $(PKG_CFLAGS) -Igenerator -Ipublish $(CFLAGS) -c $< -o $@
+
+$(B)/asan/embed.o: $(B)/embed.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CSTD) -O1 -Igenerator -c $< -o $@
+
+$(B)/toivo: $(OBJ)
+	$(CC) $(OPT) $(LDFLAGS) -o $@ $(OBJ) $(PKG_LIBS) -lpthread -lm
+
+$(B)/toivo-asan: $(OBJ_ASAN)
+	$(CC) -g $(ASAN) $(LDFLAGS) -o $@ $(OBJ_ASAN) $(PKG_LIBS) -lpthread -lm
+
+site: $(B)/toivo
+	./$(B)/toivo build
+
+test: $(B)/toivo $(B)/toivo-asan unit
+	@sh tests/run.sh
+
+bench: $(B)/toivo
+	@sh tests/bench.sh
+
+clean:
+	rm -rf $(B)
+
+# Unit tests: each tests/unit/NAME_test.c is linked with the generator's
+# objects (built with the sanitizers) except main.
+UNIT_SRC := $(sort $(wildcard tests/unit/*_test.c))
+UNIT     := $(patsubst tests/unit/%.c,$(B)/unit/%,$(UNIT_SRC))
+$(B)/unit/%: tests/unit/%.c $(filter-out $(B)/asan/generator/main.o,$(OBJ_ASAN))
+	@mkdir -p $(dir $@)
+	$(CC) $(CSTD) -O1 -g $(ASAN) $(WARN) $(PKG_CFLAGS) -Igenerator -Ipublish -o $@ $^ $(PKG_LIBS) -lpthread -lm
+unit: $(UNIT)

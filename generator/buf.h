@@ -1,0 +1,40 @@
+/* buf.h - a growable byte buffer.
+ *
+ * Invariants (as in git's strbuf): `data` is never NULL and always
+ * NUL-terminated, `len` bytes are in use.  BUF_INIT makes an empty buffer
+ * that owns no memory yet.  buf_free() releases the memory; buf_detach()
+ * hands it to the caller, who frees it with free().
+ */
+#ifndef TOIVO_BUF_H
+#define TOIVO_BUF_H
+
+#include <stddef.h>
+#include <stdarg.h>
+
+struct buf {
+	char *data;
+	size_t len;
+	size_t cap;
+};
+
+extern char buf_empty[];
+#define BUF_INIT { buf_empty, 0, 0 }
+
+void buf_init(struct buf *b);
+void buf_grow(struct buf *b, size_t extra);
+void buf_add(struct buf *b, const void *data, size_t len);
+void buf_puts(struct buf *b, const char *s);
+void buf_putc(struct buf *b, char c);
+void buf_printf(struct buf *b, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+void buf_vprintf(struct buf *b, const char *fmt, va_list ap);
+void buf_truncate(struct buf *b, size_t len);
+void buf_reset(struct buf *b);
+/* Appends s with &, <, >, " and ' escaped for HTML text and attributes. */
+void buf_add_html(struct buf *b, const char *s, size_t len);
+void buf_puts_html(struct buf *b, const char *s);
+/* Returns the contents (caller frees) and leaves b empty. */
+char *buf_detach(struct buf *b, size_t *len);
+void buf_free(struct buf *b);
+
+#endif

@@ -1,0 +1,456 @@
+/* build.c - the build pipeline: load and relate the site, render every
+ * page on a pool of workers (each with its own Lua state), write the extra
+ * files (root redirect, 404s, aliases, sitemap, assets), then swap the
+ * output in. */
+#include <errno.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "buf.h"
+#include "build.h"
+#include "check.h"
+#include "diag.h"
+#include "gitdates.h"
+#include "hooks.h"
+#include "i18n.h"
+#include "markdown.h"
+#include "output.h"
+#include "render.h"
+#include "site.h"
+#include "template.h"
+#include "util.h"
+#include "value.h"
+#include "vfs.h"
+
+struct build {
+	const struct build_opts *opts;
+	struct site *site;
+	struct render_env env;
+	struct output out;
+	atomic_size_t next;
+	struct value **ids;     /* per page: heading ids written (for check) */
+	struct value **links;   /* per page: links made */
+	struct hooks **hooks;   /* per worker */
+	int n_workers;
+};
+
+struct worker {
+	struct build *b;
+	int index;
+	pthread_t thread;
+};
+
+/* Callbacks for the hooks: toivo.markdown and toivo.t. */
+static char *S_hook_markdown(void *ud, const char *md, size_t len)
+{
+	const struct build *b = ud;
+	return markdown_simple(md, len, b->site->unsafe_html);
+}
+
+static const char *S_hook_translate(void *ud, const char *lang, const char *key)
+{
+	const struct build *b = ud;
+	for (int k = 0; k < b->site->n_langs; k++)
+		if (!strcmp(b->site->langs[k].code, lang))
+			return i18n_get(b->site, k, key);
+	return NULL;
+}
+
+static void S_render_page(struct build *b, struct hooks *h, struct page *p)
+{
+	struct render_env *env = &b->env;
+	struct value *hp = render_hook_page(env, p);
+	if (h && hooks_page(h, hp, p->src) < 0) {
+		value_free(hp);
+		return;
+	}
+	struct markdown_job job = {
+		.site = b->site, .page = p, .hooks = h,
+		.hook_page = hp, .hook_site = env->hook_site,
+		.links_are_errors = b->opts->check,
+	};
+	struct buf html = BUF_INIT;
+	int r = markdown_render(&html, &job);
+	b->ids[p->index] = job.ids;
+	b->links[p->index] = job.links;
+	/* The page's Markdown is not needed any more: memory grows with the
+	 * pages' metadata, not with their text. */
+	free(p->body);
+	p->body = NULL;
+	if (r < 0) {
+		value_free(job.toc);
+		value_free(hp);
+		buf_free(&html);
+		return;
+	}
+	struct value *params = value_get(hp, "params");
+	struct value *pc = params ? value_copy(params) : value_map();
+	value_free(hp);
+	struct value *ctx = render_context(env, p, buf_detach(&html, NULL), job.toc, pc);
+	const struct tpl *t = render_layout(env, render_layout_name(p));
+	struct buf out = BUF_INIT;
+	if (t && tpl_render(&out, t, ctx) == 0) {
+		char *rel = xasprintf("%sindex.html", p->path);
+		output_write(&b->out, rel, out.data, out.len, p->src);
+		free(rel);
+	}
+	buf_free(&out);
+	value_free(ctx);
+}
+
+static void *S_work(void *arg)
+{
+	struct worker *w = arg;
+	struct build *b = w->b;
+	struct hooks *h = b->hooks[w->index];
+	for (;;) {
+		size_t i = atomic_fetch_add(&b->next, 1);
+		if (i >= b->site->n_pages)
+			break;
+		S_render_page(b, h, b->site->pages[i]);
+	}
+	return NULL;
+}
+
+/* ------------------------------------------------------------------ */
+/* extra files                                                        */
+/* ------------------------------------------------------------------ */
+
+static void S_redirect_html(struct buf *b, const char *lang, const char *title, const char *to)
+{
+	buf_printf(b, "<!DOCTYPE html>\n<html lang=\"%s\">\n<head>\n<meta charset=\"utf-8\">\n", lang);
+	buf_puts(b, "<title>");
+	buf_puts_html(b, title);
+	buf_puts(b, "</title>\n<meta http-equiv=\"refresh\" content=\"0; url=");
+	buf_puts_html(b, to);
+	buf_puts(b, "\">\n<link rel=\"canonical\" href=\"");
+	buf_puts_html(b, to);
+	buf_puts(b, "\">\n<meta name=\"robots\" content=\"noindex\">\n</head>\n<body>\n<p><a href=\"");
+	buf_puts_html(b, to);
+	buf_puts(b, "\">");
+	buf_puts_html(b, title);
+	buf_puts(b, "</a></p>\n</body>\n</html>\n");
+}
+
+/* OUT/index.html: leads to the default language, lists every language. */
+static void S_root_index(struct build *b)
+{
+	const struct site *s = b->site;
+	const struct lang *d = &s->langs[s->default_lang];
+	struct buf h = BUF_INIT;
+	buf_printf(&h, "<!DOCTYPE html>\n<html lang=\"%s\">\n<head>\n<meta charset=\"utf-8\">\n"
+		   "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>", d->code);
+	buf_puts_html(&h, d->title);
+	buf_printf(&h, "</title>\n<meta http-equiv=\"refresh\" content=\"0; url=%s/index.html\">\n", d->code);
+	for (int k = 0; k < s->n_langs; k++)
+		buf_printf(&h, "<link rel=\"alternate\" hreflang=\"%s\" href=\"%s%s/\">\n",
+			   s->langs[k].code, s->base_url, s->langs[k].code);
+	buf_printf(&h, "<link rel=\"alternate\" hreflang=\"x-default\" href=\"%s%s/\">\n", s->base_url, d->code);
+	buf_puts(&h, "<link rel=\"stylesheet\" href=\"assets/style.css\">\n</head>\n<body>\n<main id=\"main\">\n<h1>");
+	buf_puts_html(&h, d->title);
+	buf_puts(&h, "</h1>\n<ul class=\"language-list\">\n");
+	for (int k = 0; k < s->n_langs; k++) {
+		const char *nm = i18n_get(s, k, "language_name");
+		buf_printf(&h, "<li><a href=\"%s/index.html\" hreflang=\"%s\" lang=\"%s\">", s->langs[k].code,
+			   s->langs[k].code, s->langs[k].code);
+		buf_puts_html(&h, s->langs[k].title && *s->langs[k].title ? s->langs[k].title : s->langs[k].code);
+		if (nm) {
+			buf_puts(&h, " (");
+			buf_puts_html(&h, nm);
+			buf_putc(&h, ')');
+		}
+		buf_puts(&h, "</a></li>\n");
+	}
+	buf_puts(&h, "</ul>\n</main>\n</body>\n</html>\n");
+	output_write(&b->out, "index.html", h.data, h.len, s->config_path);
+	buf_free(&h);
+}
+
+static void S_404(struct build *b)
+{
+	struct site *s = b->site;
+	const struct tpl *t = render_layout(&b->env, "404");
+	if (!t)
+		return;
+	for (int k = 0; k < s->n_langs; k++) {
+		struct page p = { 0 };
+		p.kind = PAGE_404;
+		p.lang = k;
+		const char *title = i18n_get(s, k, "not_found_title");
+		p.title = title ? title : "404";
+		p.path = xasprintf("%s/", s->langs[k].code);
+		p.src = s->config_path;
+		p.fm = value_map();
+		struct value *ctx = render_context(&b->env, &p, xstrdup(""), value_list(), value_map());
+		struct buf out = BUF_INIT;
+		if (tpl_render(&out, t, ctx) == 0) {
+			char *rel = xasprintf("%s/404.html", s->langs[k].code);
+			output_write(&b->out, rel, out.data, out.len, s->config_path);
+			free(rel);
+		}
+		buf_free(&out);
+		value_free(ctx);
+		value_free(p.fm);
+		free(p.path);
+	}
+}
+
+/* Redirect pages at the old URLs that `aliases:` names. */
+static void S_aliases(struct build *b)
+{
+	struct site *s = b->site;
+	for (size_t i = 0; i < s->n_pages; i++) {
+		struct page *p = s->pages[i];
+		const struct value *al = value_get(p->fm, "aliases");
+		if (!al || al->kind != V_LIST)
+			continue;
+		for (size_t j = 0; j < al->u.list.n; j++) {
+			const struct value *a = al->u.list.items[j];
+			const char *u = value_string(a);
+			if (!u)
+				continue;
+			char *norm = path_normalize(u[0] == '/' ? u + 1 : u);
+			if (!norm || !*norm || strstr(norm, "://")) {
+				diag_error(p->src, a->line, a->col, "alias '%s' leaves the site; write a path such as /%s/old-name/",
+					   u, s->langs[p->lang].code);
+				free(norm);
+				continue;
+			}
+			char *dir = xasprintf("%s/", norm);
+			const struct page *other = hmap_get(&s->by_path, dir);
+			if (other) {
+				diag_error(p->src, a->line, a->col, "alias '%s' is the URL of %s; remove the alias", u, other->src);
+			} else {
+				char *to = site_rel(dir, p->path);
+				struct buf h = BUF_INIT;
+				S_redirect_html(&h, s->langs[p->lang].code, p->title, to);
+				char *rel = xasprintf("%sindex.html", dir);
+				output_write(&b->out, rel, h.data, h.len, p->src);
+				free(rel);
+				buf_free(&h);
+				free(to);
+			}
+			free(dir);
+			free(norm);
+		}
+	}
+}
+
+/* Redirects at the old URLs of pages that git saw renamed, so links that
+ * students saved keep working without anyone writing an alias. */
+static void S_renames(struct build *b)
+{
+	struct site *s = b->site;
+	for (size_t i = 0; i < s->n_renames; i++) {
+		if (site_find_src(s, s->renamed_from[i]))
+			continue;
+		/* Follow later renames of the same file to where it is now. */
+		const char *to = s->renamed_to[i];
+		struct page *p = site_find_src(s, to);
+		for (size_t step = 0; !p && step < s->n_renames; step++) {
+			size_t j = 0;
+			while (j < s->n_renames && strcmp(s->renamed_from[j], to))
+				j++;
+			if (j == s->n_renames)
+				break;
+			to = s->renamed_to[j];
+			p = site_find_src(s, to);
+		}
+		int lang;
+		char *old = site_src_path(s, s->renamed_from[i], &lang);
+		if (p && old && !hmap_get(&s->by_path, old)) {
+			char *url = site_rel(old, p->path);
+			struct buf h = BUF_INIT;
+			S_redirect_html(&h, s->langs[p->lang].code, p->title, url);
+			char *rel = xasprintf("%sindex.html", old);
+			output_write(&b->out, rel, h.data, h.len, p->src);
+			free(rel);
+			buf_free(&h);
+			free(url);
+		}
+		free(old);
+	}
+}
+
+static void S_sitemap(struct build *b)
+{
+	const struct site *s = b->site;
+	struct buf x = BUF_INIT;
+	buf_puts(&x, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+		 "<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\" "
+		 "xmlns:xhtml=\"http://www.w3.org/1999/xhtml\">\n");
+	for (size_t i = 0; i < s->n_pages; i++) {
+		const struct page *p = s->pages[i];
+		buf_puts(&x, "<url><loc>");
+		buf_puts_html(&x, s->base_url);
+		buf_puts_html(&x, p->path);
+		buf_puts(&x, "</loc>");
+		if (p->updated > 0) {
+			buf_puts(&x, "<lastmod>");
+			i18n_iso_date(&x, p->updated);
+			buf_puts(&x, "</lastmod>");
+		}
+		for (int k = 0; k < s->n_langs; k++) {
+			if (!p->trans[k])
+				continue;
+			buf_printf(&x, "\n  <xhtml:link rel=\"alternate\" hreflang=\"%s\" href=\"", s->langs[k].code);
+			buf_puts_html(&x, s->base_url);
+			buf_puts_html(&x, p->trans[k]->path);
+			buf_puts(&x, "\"/>");
+		}
+		buf_puts(&x, "</url>\n");
+	}
+	buf_puts(&x, "</urlset>\n");
+	output_write(&b->out, "sitemap.xml", x.data, x.len, s->config_path);
+	buf_free(&x);
+}
+
+struct copy_ctx {
+	struct build *b;
+	const char *prefix;
+};
+
+static void S_copy_one(void *ud, const char *full, const char *rel)
+{
+	struct copy_ctx *c = ud;
+	char *to = xasprintf("%s%s", c->prefix, rel);
+	output_copy(&c->b->out, to, full, full);
+	free(to);
+}
+
+static void S_files(struct build *b)
+{
+	struct site *s = b->site;
+	char *assets = xasprintf("%s/assets", s->theme_dir);
+	struct copy_ctx c = { b, "assets/" };
+	vfs_walk(assets, S_copy_one, &c);
+	free(assets);
+	char *st = path_join(s->root, "static");
+	c.prefix = "";
+	if (is_dir(st))
+		vfs_walk(st, S_copy_one, &c);
+	free(st);
+	/* Files beside pages go next to the pages of their folder, in every
+	 * language. */
+	for (size_t i = 0; i < s->n_files; i++) {
+		char *dir = path_dir(s->files[i]);
+		const char *base = strrchr(s->files[i], '/');
+		base = base ? base + 1 : s->files[i];
+		char *from = xasprintf("%s/content/%s", s->root, s->files[i]);
+		for (int k = 0; k < s->n_langs; k++) {
+			char *dp = site_dir_path(s, dir, k);
+			char *to = xasprintf("%s%s", dp, base);
+			output_copy(&b->out, to, from, from);
+			free(to);
+			free(dp);
+		}
+		free(from);
+		free(dir);
+	}
+}
+
+/* ------------------------------------------------------------------ */
+
+int build_run(const struct build_opts *o)
+{
+	struct timespec t0, t1;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	diag_reset();
+	markdown_init();
+	struct build b = { .opts = o };
+	bool staged = false;
+	b.site = site_load(o->root);
+	if (!b.site)
+		goto out;
+	site_link(b.site);
+	gitdates_apply(b.site);
+	i18n_load(b.site);
+	render_env_init(&b.env, b.site, o->serve);
+	if (diag_errors())
+		goto out;
+	if (output_begin(&b.out, o->out) < 0)
+		goto out;
+	staged = true;
+
+	size_t n = b.site->n_pages;
+	b.ids = xcalloc(n + 1, sizeof *b.ids);
+	b.links = xcalloc(n + 1, sizeof *b.links);
+	int jobs = o->jobs > 0 ? o->jobs : cpu_count();
+	if ((size_t)jobs > n)
+		jobs = n > 0 ? (int)n : 1;
+	b.n_workers = jobs;
+	b.hooks = xcalloc((size_t)jobs, sizeof *b.hooks);
+	struct hooks_config hc = {
+		.site_dir = o->root, .markdown = S_hook_markdown,
+		.translate = S_hook_translate, .ud = &b,
+	};
+	for (int i = 0; i < jobs; i++) {
+		b.hooks[i] = hooks_new(&hc);
+		if (!b.hooks[i])
+			goto out;
+	}
+	struct worker *ws = xcalloc((size_t)jobs, sizeof *ws);
+	for (int i = 0; i < jobs; i++) {
+		ws[i].b = &b;
+		ws[i].index = i;
+		if (i > 0 && pthread_create(&ws[i].thread, NULL, S_work, &ws[i]) != 0) {
+			diag_error(NULL, 0, 0, "cannot start a worker thread: %s", strerror(errno));
+			ws[i].index = -1;
+		}
+	}
+	S_work(&ws[0]);
+	for (int i = 1; i < jobs; i++)
+		if (ws[i].index >= 0)
+			pthread_join(ws[i].thread, NULL);
+	free(ws);
+
+	S_root_index(&b);
+	S_404(&b);
+	S_renames(&b);
+	S_aliases(&b);
+	S_sitemap(&b);
+	S_files(&b);
+	if (b.hooks[0]) {
+		struct value *pages = value_list();
+		for (size_t i = 0; i < n; i++)
+			value_push(pages, render_hook_page(&b.env, b.site->pages[i]));
+		hooks_done(b.hooks[0], b.env.hook_site, pages);
+		value_free(pages);
+	}
+	check_site(b.site, b.ids, b.links, o->check);
+out:
+	if (staged) {
+		if (diag_errors())
+			output_abort(&b.out);
+		else
+			output_commit(&b.out);
+	}
+	int errors = diag_errors();
+	size_t pages = b.site ? b.site->n_pages : 0;
+	if (b.hooks)
+		for (int i = 0; i < b.n_workers; i++)
+			hooks_free(b.hooks[i]);
+	free(b.hooks);
+	for (size_t i = 0; b.ids && i < pages; i++) {
+		value_free(b.ids[i]);
+		value_free(b.links[i]);
+	}
+	free(b.ids);
+	free(b.links);
+	if (b.site)
+		render_env_free(&b.env);
+	site_free(b.site);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	double ms = (double)(t1.tv_sec - t0.tv_sec) * 1e3 + (double)(t1.tv_nsec - t0.tv_nsec) / 1e6;
+	if (errors) {
+		fprintf(stderr, "toivo: %d error%s; %s left as it was\n", errors, errors == 1 ? "" : "s", o->out);
+		return 1;
+	}
+	if (!o->quiet)
+		fprintf(stderr, "toivo: %zu pages in %.0f ms -> %s\n", pages, ms, o->out);
+	return 0;
+}

@@ -1,0 +1,146 @@
+/* gitdates.c - "last updated" from the git history, with libgit2.
+ *
+ * One walk over the history from HEAD, newest first: the first commit that
+ * touches a page's source gives its date.  The same walk records renames
+ * (with libgit2's rename detection), which give moved pages a redirect at
+ * their old URL.  Pages with uncommitted changes keep their file time.
+ */
+#include <git2.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "diag.h"
+#include "gitdates.h"
+#include "hmap.h"
+#include "site.h"
+#include "util.h"
+
+struct walk {
+	struct site *site;
+	const char *prefix;     /* the site's folder inside the repository, "" or "x/y/" */
+	size_t prefix_len;
+	git_time_t when;
+	struct hmap seen;       /* sources already dated */
+	size_t left;            /* pages not dated yet */
+	struct hmap dirty;
+};
+
+static int S_delta(const git_diff_delta *d, float progress, void *ud)
+{
+	(void)progress;
+	struct walk *w = ud;
+	const char *path = d->new_file.path;
+	if (strncmp(path, w->prefix, w->prefix_len))
+		return 0;
+	const char *rel = path + w->prefix_len;
+	struct page *p = site_find_src(w->site, rel);
+	if (p && !hmap_get(&w->seen, rel)) {
+		hmap_put(&w->seen, rel, p);
+		if (!hmap_get(&w->dirty, rel)) {
+			p->updated = (time_t)w->when;
+			p->committed = true;
+		}
+		w->left--;
+	}
+	if (d->status == GIT_DELTA_RENAMED && !strncmp(d->old_file.path, w->prefix, w->prefix_len)) {
+		struct site *s = w->site;
+		size_t cap = s->cap_renames;
+		s->renamed_from = xgrow(s->renamed_from, &cap, s->n_renames, sizeof(char *));
+		cap = s->cap_renames;
+		s->renamed_to = xgrow(s->renamed_to, &cap, s->n_renames, sizeof(char *));
+		s->cap_renames = cap;
+		s->renamed_from[s->n_renames] = xstrdup(d->old_file.path + w->prefix_len);
+		s->renamed_to[s->n_renames] = xstrdup(rel);
+		s->n_renames++;
+	}
+	return 0;
+}
+
+/* The site's folder relative to the repository's working folder. */
+static char *S_prefix(git_repository *repo, const char *root)
+{
+	const char *wd = git_repository_workdir(repo);
+	char rr[PATH_MAX], rw[PATH_MAX];
+	if (!wd || !realpath(root, rr) || !realpath(wd, rw))
+		return NULL;
+	size_t n = strlen(rw);
+	if (strncmp(rr, rw, n) || (rr[n] && rr[n] != '/'))
+		return NULL;
+	return rr[n] ? xasprintf("%s/", rr + n + 1) : xstrdup("");
+}
+
+static int S_status(const char *path, unsigned int flags, void *ud)
+{
+	struct walk *w = ud;
+	if (flags & (GIT_STATUS_WT_MODIFIED | GIT_STATUS_WT_NEW | GIT_STATUS_INDEX_MODIFIED |
+		     GIT_STATUS_INDEX_NEW | GIT_STATUS_WT_RENAMED | GIT_STATUS_INDEX_RENAMED) &&
+	    !strncmp(path, w->prefix, w->prefix_len))
+		hmap_put(&w->dirty, path + w->prefix_len, (void *)1);
+	return 0;
+}
+
+void gitdates_apply(struct site *s)
+{
+	git_repository *repo = NULL;
+	git_revwalk *rw = NULL;
+	char *prefix = NULL, *spec = NULL;
+	struct walk w = { .site = s };
+	git_libgit2_init();
+	if (git_repository_open_ext(&repo, s->root, 0, NULL) < 0 || git_repository_is_bare(repo))
+		goto out;
+	prefix = S_prefix(repo, s->root);
+	if (!prefix)
+		goto out;
+	w.prefix = prefix;
+	w.prefix_len = strlen(prefix);
+	w.left = s->n_pages;
+	if (git_repository_is_shallow(repo) == 1) {
+		s->shallow = true;
+		diag_warn(s->root, 0, 0, "the git history is shallow, so 'last updated' dates may be wrong; "
+			  "fetch the full history with 'git fetch --unshallow' (in CI: fetch-depth: 0)");
+	}
+	git_status_foreach(repo, S_status, &w);
+	if (git_revwalk_new(&rw, repo) < 0 || git_revwalk_push_head(rw) < 0)
+		goto out;
+	git_revwalk_sorting(rw, GIT_SORT_TIME);
+	git_revwalk_simplify_first_parent(rw);
+	spec = xasprintf("%scontent", prefix);
+	git_diff_options dopts;
+	git_diff_options_init(&dopts, GIT_DIFF_OPTIONS_VERSION);
+	dopts.pathspec.strings = &spec;
+	dopts.pathspec.count = 1;
+	git_diff_find_options fopts;
+	git_diff_find_options_init(&fopts, GIT_DIFF_FIND_OPTIONS_VERSION);
+	fopts.flags = GIT_DIFF_FIND_RENAMES;
+	git_oid oid;
+	while (git_revwalk_next(&oid, rw) == 0) {
+		git_commit *c = NULL, *parent = NULL;
+		git_tree *t = NULL, *pt = NULL;
+		git_diff *diff = NULL;
+		if (git_commit_lookup(&c, repo, &oid) < 0)
+			break;
+		w.when = git_commit_time(c);
+		if (git_commit_tree(&t, c) == 0) {
+			if (git_commit_parentcount(c) > 0 && git_commit_parent(&parent, c, 0) == 0)
+				git_commit_tree(&pt, parent);
+			if (git_diff_tree_to_tree(&diff, repo, pt, t, &dopts) == 0) {
+				git_diff_find_similar(diff, &fopts);
+				git_diff_foreach(diff, S_delta, NULL, NULL, NULL, &w);
+			}
+		}
+		git_diff_free(diff);
+		git_tree_free(pt);
+		git_tree_free(t);
+		git_commit_free(parent);
+		git_commit_free(c);
+	}
+out:
+	free(spec);
+	free(prefix);
+	hmap_free(&w.seen);
+	hmap_free(&w.dirty);
+	git_revwalk_free(rw);
+	git_repository_free(repo);
+	git_libgit2_shutdown();
+}

@@ -1,0 +1,111 @@
+/* i18n.c - UI strings and dates. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "buf.h"
+#include "diag.h"
+#include "i18n.h"
+#include "site.h"
+#include "util.h"
+#include "value.h"
+#include "vfs.h"
+#include "yamldoc.h"
+
+/* Loads one strings file into map (keys from it replace those in map). */
+static int S_load(struct value *map, const char *path)
+{
+	char *text;
+	size_t len;
+	if (vfs_read(&text, &len, path) < 0)
+		return 0;
+	const char *shown = str_starts_with(path, "builtin:") ? path + 8 : path;
+	struct value *v;
+	int r = yamldoc_parse(&v, text, len, shown, 0);
+	free(text);
+	if (r < 0)
+		return 1;
+	if (v->kind == V_MAP) {
+		for (size_t i = 0; i < v->u.map.n; i++) {
+			struct value *x = v->u.map.vals[i];
+			if (x->kind == V_MAP || x->kind == V_LIST) {
+				diag_error(shown, x->line, x->col, "UI string '%s' must be text", v->u.map.keys[i]);
+				r = 1;
+				continue;
+			}
+			value_set(map, v->u.map.keys[i], value_copy(x));
+		}
+	} else if (v->kind != V_NULL) {
+		diag_error(shown, 1, 1, "UI strings must be 'key: text' lines");
+		r = 1;
+	}
+	value_free(v);
+	return r ? 1 : 0;
+}
+
+int i18n_load(struct site *s)
+{
+	int errors = 0;
+	for (int k = 0; k < s->n_langs; k++) {
+		struct value *m = value_map();
+		char *p = xasprintf("%s/i18n/%s.yaml", s->theme_dir, s->langs[k].code);
+		errors += S_load(m, p);
+		free(p);
+		p = xasprintf("%s/i18n/%s.yaml", s->root, s->langs[k].code);
+		errors += S_load(m, p);
+		free(p);
+		s->langs[k].strings = m;
+	}
+	const struct value *def = s->langs[s->default_lang].strings;
+	for (int k = 0; k < s->n_langs; k++) {
+		if (k == s->default_lang)
+			continue;
+		struct value *m = s->langs[k].strings;
+		for (size_t i = 0; i < def->u.map.n; i++) {
+			if (value_get(m, def->u.map.keys[i]))
+				continue;
+			diag_warn(s->config_path, 0, 0, "UI string '%s' is missing in language '%s'; add it to i18n/%s.yaml (using the %s text meanwhile)",
+				  def->u.map.keys[i], s->langs[k].code, s->langs[k].code, s->langs[s->default_lang].code);
+			value_set(m, def->u.map.keys[i], value_copy(def->u.map.vals[i]));
+		}
+	}
+	return errors;
+}
+
+const char *i18n_get(const struct site *s, int lang, const char *key)
+{
+	return value_string(value_get(s->langs[lang].strings, key));
+}
+
+void i18n_iso_date(struct buf *b, time_t t)
+{
+	struct tm tm;
+	gmtime_r(&t, &tm);
+	buf_printf(b, "%04d-%02d-%02d", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday);
+}
+
+void i18n_date(struct buf *b, time_t t, const char *lang)
+{
+	static const char *const months[] = { "January", "February", "March", "April",
+		"May", "June", "July", "August", "September", "October", "November", "December" };
+	struct tm tm;
+	gmtime_r(&t, &tm);
+	if (!strcmp(lang, "fi"))
+		buf_printf(b, "%d.%d.%d", tm.tm_mday, tm.tm_mon + 1, tm.tm_year + 1900);
+	else if (!strncmp(lang, "en", 2))
+		buf_printf(b, "%d %s %d", tm.tm_mday, months[tm.tm_mon], tm.tm_year + 1900);
+	else
+		i18n_iso_date(b, t);
+}
+
+time_t i18n_parse_date(const char *s)
+{
+	int y, m, d;
+	char tail;
+	if (!s || sscanf(s, "%4d-%2d-%2d%c", &y, &m, &d, &tail) < 3)
+		return -1;
+	if (m < 1 || m > 12 || d < 1 || d > 31 || y < 1900 || y > 9999)
+		return -1;
+	struct tm tm = { .tm_year = y - 1900, .tm_mon = m - 1, .tm_mday = d, .tm_hour = 12 };
+	return timegm(&tm);
+}

@@ -1,0 +1,422 @@
+/* markdown.c - a page's Markdown to HTML, walking cmark-gfm's tree with its
+ * iterator: headings get ids and anchors, links are resolved against the
+ * page's folder, fenced blocks named after a hook are handed to Lua. */
+#include <cmark-gfm.h>
+#include <cmark-gfm-core-extensions.h>
+#include <cmark-gfm-extension_api.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "buf.h"
+#include "diag.h"
+#include "hmap.h"
+#include "hooks.h"
+#include "markdown.h"
+#include "site.h"
+#include "util.h"
+#include "value.h"
+
+static const char *const S_exts[] = {
+	"table", "strikethrough", "autolink", "tagfilter", "tasklist",
+};
+
+void markdown_init(void)
+{
+	cmark_gfm_core_extensions_ensure_registered();
+}
+
+static cmark_parser *S_parser(bool unsafe)
+{
+	int opts = CMARK_OPT_FOOTNOTES | (unsafe ? CMARK_OPT_UNSAFE : 0);
+	cmark_parser *p = cmark_parser_new(opts);
+	for (size_t i = 0; i < sizeof S_exts / sizeof S_exts[0]; i++) {
+		cmark_syntax_extension *e = cmark_find_syntax_extension(S_exts[i]);
+		if (e)
+			cmark_parser_attach_syntax_extension(p, e);
+	}
+	return p;
+}
+
+static int S_opts(bool unsafe)
+{
+	return CMARK_OPT_FOOTNOTES | (unsafe ? CMARK_OPT_UNSAFE : 0);
+}
+
+char *markdown_simple(const char *md, size_t len, bool unsafe)
+{
+	cmark_parser *p = S_parser(unsafe);
+	cmark_parser_feed(p, md, len);
+	cmark_node *doc = cmark_parser_finish(p);
+	char *html = cmark_render_html(doc, S_opts(unsafe), cmark_parser_get_syntax_extensions(p));
+	cmark_node_free(doc);
+	cmark_parser_free(p);
+	return html;
+}
+
+/* ------------------------------------------------------------------ */
+/* heading ids                                                        */
+/* ------------------------------------------------------------------ */
+
+/* Latin letters with diacritics folded to ASCII: the Finnish ones as the
+ * issue fixes them (ä→a, ö→o, å→a), the rest for names and loan words. */
+static const struct { const char *from; char to; } S_fold[] = {
+	{ "ä", 'a' }, { "Ä", 'a' }, { "ö", 'o' }, { "Ö", 'o' }, { "å", 'a' }, { "Å", 'a' },
+	{ "é", 'e' }, { "É", 'e' }, { "è", 'e' }, { "ü", 'u' }, { "Ü", 'u' }, { "á", 'a' },
+	{ "à", 'a' }, { "í", 'i' }, { "ó", 'o' }, { "ú", 'u' }, { "š", 's' }, { "Š", 's' },
+	{ "ž", 'z' }, { "Ž", 'z' }, { "ñ", 'n' }, { "ç", 'c' }, { "õ", 'o' }, { "ø", 'o' },
+};
+
+void markdown_slugify(struct buf *out, const char *text, size_t len)
+{
+	size_t start = out->len;
+	bool dash = false;
+	for (size_t i = 0; i < len;) {
+		unsigned char c = (unsigned char)text[i];
+		char o = 0;
+		size_t adv = 1;
+		if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')) {
+			o = (char)c;
+		} else if (c >= 'A' && c <= 'Z') {
+			o = (char)(c - 'A' + 'a');
+		} else if (c >= 0x80) {
+			adv = c >= 0xf0 ? 4 : c >= 0xe0 ? 3 : c >= 0xc0 ? 2 : 1;
+			for (size_t k = 0; k < sizeof S_fold / sizeof S_fold[0]; k++) {
+				size_t fl = strlen(S_fold[k].from);
+				if (i + fl <= len && !memcmp(text + i, S_fold[k].from, fl)) {
+					o = S_fold[k].to;
+					break;
+				}
+			}
+		}
+		if (o) {
+			if (dash && out->len > start)
+				buf_putc(out, '-');
+			dash = false;
+			buf_putc(out, o);
+		} else {
+			dash = true;
+		}
+		i += adv;
+	}
+	if (out->len == start)
+		buf_puts(out, "section");
+}
+
+/* The text of a node's inline content (text and code), for headings. */
+static void S_plain(struct buf *b, cmark_node *node)
+{
+	cmark_iter *it = cmark_iter_new(node);
+	cmark_event_type ev;
+	while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
+		cmark_node *n = cmark_iter_get_node(it);
+		cmark_node_type t = cmark_node_get_type(n);
+		if (ev == CMARK_EVENT_ENTER && (t == CMARK_NODE_TEXT || t == CMARK_NODE_CODE)) {
+			const char *lit = cmark_node_get_literal(n);
+			if (lit)
+				buf_puts(b, lit);
+		} else if (ev == CMARK_EVENT_ENTER && (t == CMARK_NODE_SOFTBREAK || t == CMARK_NODE_LINEBREAK)) {
+			buf_putc(b, ' ');
+		}
+	}
+	cmark_iter_free(it);
+}
+
+/* ------------------------------------------------------------------ */
+/* links                                                              */
+/* ------------------------------------------------------------------ */
+
+static bool S_has_scheme(const char *u)
+{
+	if (!((*u >= 'a' && *u <= 'z') || (*u >= 'A' && *u <= 'Z')))
+		return false;
+	for (const char *p = u; *p; p++) {
+		if (*p == ':')
+			return true;
+		if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+		      (*p >= '0' && *p <= '9') || *p == '+' || *p == '-' || *p == '.'))
+			return false;
+	}
+	return false;
+}
+
+static void S_link_problem(struct markdown_job *job, int line, const char *fmt, const char *url)
+{
+	if (job->links_are_errors) {
+		diag_error(job->page->src, line, 0, fmt, url);
+		job->errors++;
+	} else {
+		diag_warn(job->page->src, line, 0, fmt, url);
+	}
+}
+
+static void S_record_link(struct markdown_job *job, const char *path, const char *anchor, int line)
+{
+	struct value *l = value_map();
+	value_set_str(l, "path", path);
+	value_set_str(l, "anchor", anchor ? anchor : "");
+	value_set_num(l, "line", line);
+	value_push(job->links, l);
+}
+
+/* Rewrites a link or image URL; returns a new URL or NULL to keep it. */
+static char *S_resolve(struct markdown_job *job, const char *url, int line)
+{
+	const struct page *pg = job->page;
+	const struct site *s = job->site;
+	if (!*url || S_has_scheme(url) || str_starts_with(url, "//"))
+		return NULL;
+	if (url[0] == '#') {
+		S_record_link(job, pg->path, url + 1, line);
+		return NULL;
+	}
+	/* Split off ?query and #fragment: they pass through unchanged. */
+	size_t n = strcspn(url, "?#");
+	char *path = xstrndup(url, n);
+	const char *rest = url + n;
+	const char *frag = strchr(rest, '#');
+	char *result = NULL;
+	if (url[0] == '/') {
+		/* Site-absolute: made relative so the site works under any base. */
+		char *norm = path_normalize(path + 1);
+		if (!norm) {
+			S_link_problem(job, line, "link '%s' climbs out of the site; fix the path", url);
+		} else {
+			const char *base = strrchr(norm, '/');
+			bool file = strchr(base ? base : norm, '.') != NULL;
+			if (file) {
+				result = site_rel_file(pg->path, norm);
+				S_record_link(job, norm, NULL, line);
+			} else {
+				char *dirp = *norm ? xasprintf("%s/", norm) : xstrdup("");
+				char *r = site_rel(pg->path, dirp);
+				result = xasprintf("%s%s", r, rest);
+				S_record_link(job, dirp, frag ? frag + 1 : NULL, line);
+				free(r);
+				free(dirp);
+			}
+			if (file) {
+				char *r = result;
+				result = xasprintf("%s%s", r, rest);
+				free(r);
+			}
+		}
+		free(norm);
+		free(path);
+		return result;
+	}
+	char *joined = *pg->dir ? xasprintf("%s/%s", pg->dir, path) : xstrdup(path);
+	char *norm = path_normalize(joined);
+	free(joined);
+	if (!norm || !*path) {
+		if (!norm)
+			S_link_problem(job, line, "link '%s' points outside content/; link to a page or file inside it", url);
+		free(path);
+		free(norm);
+		return NULL;
+	}
+	if (str_ends_with(norm, ".md")) {
+		char *src = xasprintf("content/%s", norm);
+		const struct page *t = site_find_src(s, src);
+		if (!t) {
+			S_link_problem(job, line, "link to '%s': no such page; check the file name", url);
+		} else {
+			char *r = site_rel(pg->path, t->path);
+			result = xasprintf("%s%s", r, rest);
+			S_record_link(job, t->path, frag ? frag + 1 : NULL, line);
+			free(r);
+		}
+		free(src);
+	} else {
+		char *full = xasprintf("%s/content/%s", s->root, norm);
+		if (!is_file(full) && !is_dir(full)) {
+			S_link_problem(job, line, "link to '%s': no such file in content/; add it or fix the link", url);
+		} else {
+			/* Files are copied beside the pages of their folder. */
+			char *d = path_dir(norm);
+			char *dp = site_dir_path(s, d, pg->lang);
+			const char *base = strrchr(norm, '/');
+			char *target = xasprintf("%s%s", dp, base ? base + 1 : norm);
+			char *r = site_rel_file(pg->path, target);
+			result = xasprintf("%s%s", r, rest);
+			S_record_link(job, target, NULL, line);
+			free(r);
+			free(target);
+			free(dp);
+			free(d);
+		}
+		free(full);
+	}
+	free(norm);
+	free(path);
+	return result;
+}
+
+/* ------------------------------------------------------------------ */
+/* the walk                                                           */
+/* ------------------------------------------------------------------ */
+
+struct walk {
+	cmark_node **dead;      /* replaced nodes, freed with the tree: their */
+	size_t n_dead, cap_dead;/* text chunks are still used by moved children */
+	struct hmap ids;
+	struct value *cur_h2;
+};
+
+static void S_dead(struct walk *w, cmark_node *n)
+{
+	w->dead = xgrow(w->dead, &w->cap_dead, w->n_dead, sizeof *w->dead);
+	w->dead[w->n_dead++] = n;
+}
+
+static void S_heading(struct markdown_job *job, struct walk *w, cmark_node *h)
+{
+	int level = cmark_node_get_heading_level(h);
+	struct buf text = BUF_INIT, id = BUF_INIT;
+	S_plain(&text, h);
+	markdown_slugify(&id, text.data, text.len);
+	/* Unique within the page: a second "Tulokset" becomes tulokset-2. */
+	size_t base = id.len;
+	for (int k = 2; hmap_get(&w->ids, id.data); k++) {
+		buf_truncate(&id, base);
+		buf_printf(&id, "-%d", k);
+	}
+	hmap_put(&w->ids, id.data, (void *)1);
+	value_push(job->ids, value_str(id.data));
+
+	struct buf enter = BUF_INIT, leave = BUF_INIT;
+	buf_printf(&enter, "<h%d id=\"", level);
+	buf_add_html(&enter, id.data, id.len);
+	buf_puts(&enter, "\">");
+	buf_puts(&leave, " <a class=\"heading-anchor\" href=\"#");
+	buf_add_html(&leave, id.data, id.len);
+	buf_puts(&leave, "\" aria-hidden=\"true\" tabindex=\"-1\">#</a>");
+	buf_printf(&leave, "</h%d>", level);
+
+	cmark_node *c = cmark_node_new(CMARK_NODE_CUSTOM_BLOCK);
+	cmark_node_set_on_enter(c, enter.data);
+	cmark_node_set_on_exit(c, leave.data);
+	cmark_node *ch;
+	while ((ch = cmark_node_first_child(h))) {
+		cmark_node_unlink(ch);
+		cmark_node_append_child(c, ch);
+	}
+	cmark_node_insert_before(h, c);
+	cmark_node_unlink(h);
+	S_dead(w, h);
+
+	if (level == 2 || level == 3) {
+		struct value *e = value_map();
+		value_set_str(e, "id", id.data);
+		value_set_str(e, "title", text.data);
+		value_set_num(e, "level", level);
+		value_set(e, "children", value_list());
+		if (level == 2 || !w->cur_h2) {
+			value_push(job->toc, e);
+			if (level == 2)
+				w->cur_h2 = e;
+		} else {
+			value_push(value_get(w->cur_h2, "children"), e);
+		}
+	}
+	buf_free(&enter);
+	buf_free(&leave);
+	buf_free(&text);
+	buf_free(&id);
+}
+
+static int S_codeblock(struct markdown_job *job, struct walk *w, cmark_node *n)
+{
+	const char *info = cmark_node_get_fence_info(n);
+	if (!job->hooks || !info || !*info)
+		return 0;
+	size_t k = strcspn(info, " \t{");
+	char *name = xstrndup(info, k);
+	int r = 0;
+	if (hooks_has_codeblock(job->hooks, name)) {
+		struct buf html = BUF_INIT;
+		const char *text = cmark_node_get_literal(n);
+		int line = cmark_node_get_start_line(n) + job->page->body_line - 1;
+		r = hooks_codeblock(job->hooks, &html, name, info, text ? text : "",
+				    job->page->src, line, job->hook_page, job->hook_site);
+		if (r == 1) {
+			cmark_node *c = cmark_node_new(CMARK_NODE_CUSTOM_BLOCK);
+			cmark_node_set_on_enter(c, html.data);
+			cmark_node_set_on_exit(c, "");
+			cmark_node_insert_before(n, c);
+			cmark_node_unlink(n);
+			S_dead(w, n);
+		} else if (r < 0) {
+			job->errors++;
+		}
+		buf_free(&html);
+	}
+	free(name);
+	return r;
+}
+
+int markdown_render(struct buf *out, struct markdown_job *job)
+{
+	const struct page *pg = job->page;
+	job->toc = value_list();
+	job->ids = value_list();
+	job->links = value_list();
+	job->errors = 0;
+	cmark_parser *p = S_parser(job->site->unsafe_html);
+	cmark_parser_feed(p, pg->body, pg->body_len);
+	cmark_node *doc = cmark_parser_finish(p);
+
+	/* Collect first, change after: the iterator must not see a tree that
+	 * changes under it. */
+	cmark_node **todo = NULL;
+	size_t n_todo = 0, cap_todo = 0;
+	cmark_iter *it = cmark_iter_new(doc);
+	cmark_event_type ev;
+	while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
+		if (ev != CMARK_EVENT_ENTER)
+			continue;
+		cmark_node *n = cmark_iter_get_node(it);
+		cmark_node_type t = cmark_node_get_type(n);
+		if (t == CMARK_NODE_HEADING || t == CMARK_NODE_CODE_BLOCK ||
+		    t == CMARK_NODE_LINK || t == CMARK_NODE_IMAGE) {
+			todo = xgrow(todo, &cap_todo, n_todo, sizeof *todo);
+			todo[n_todo++] = n;
+		}
+	}
+	cmark_iter_free(it);
+
+	struct walk w = { 0 };
+	for (size_t i = 0; i < n_todo; i++) {
+		cmark_node *n = todo[i];
+		switch (cmark_node_get_type(n)) {
+		case CMARK_NODE_HEADING:
+			S_heading(job, &w, n);
+			break;
+		case CMARK_NODE_CODE_BLOCK:
+			S_codeblock(job, &w, n);
+			break;
+		default: {
+			const char *url = cmark_node_get_url(n);
+			int line = cmark_node_get_start_line(n) + pg->body_line - 1;
+			char *nu = url ? S_resolve(job, url, line) : NULL;
+			if (nu) {
+				cmark_node_set_url(n, nu);
+				free(nu);
+			}
+			break;
+		}
+		}
+	}
+	free(todo);
+
+	char *html = cmark_render_html(doc, S_opts(job->site->unsafe_html),
+				       cmark_parser_get_syntax_extensions(p));
+	buf_puts(out, html);
+	free(html);
+	cmark_node_free(doc);
+	for (size_t i = 0; i < w.n_dead; i++)
+		cmark_node_free(w.dead[i]);
+	free(w.dead);
+	hmap_free(&w.ids);
+	cmark_parser_free(p);
+	return job->errors ? -1 : 0;
+}

@@ -1,0 +1,41 @@
+/* markdown.h - a page's Markdown to HTML with cmark-gfm: heading ids and
+ * anchors, links resolved against the page's own folder, hook code blocks. */
+#ifndef TOIVO_MARKDOWN_H
+#define TOIVO_MARKDOWN_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+struct buf;
+struct value;
+struct site;
+struct page;
+struct hooks;
+
+struct markdown_job {
+	const struct site *site;
+	const struct page *page;
+	struct hooks *hooks;            /* NULL: code blocks stay code */
+	const struct value *hook_page;  /* what hooks see as block.page */
+	const struct value *hook_site;  /* block.site */
+	bool links_are_errors;          /* toivo check: broken links fail */
+	/* Out: the table of contents ({id, title, level, children}), the ids
+	 * of the page and the links it makes ({path, anchor, line}). */
+	struct value *toc;
+	struct value *ids;
+	struct value *links;
+	int errors;
+};
+
+/* Must be called once before any thread renders. */
+void markdown_init(void);
+/* Renders job->page's body into out.  Fills job->toc, ids and links (the
+ * caller frees them).  Returns 0, or -1 after reporting errors. */
+int markdown_render(struct buf *out, struct markdown_job *job);
+/* Plain Markdown to HTML (for toivo.markdown); the caller frees it. */
+char *markdown_simple(const char *md, size_t len, bool unsafe);
+/* Makes a heading id from text: lower case, ä→a, ö→o, å→a, other
+ * non-alphanumerics to single '-'.  Appends to out. */
+void markdown_slugify(struct buf *out, const char *text, size_t len);
+
+#endif

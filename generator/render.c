@@ -1,0 +1,320 @@
+/* render.c - the context a template sees for a page, built from the site
+ * model: everything a page needs is looked up through its own links
+ * (parent, module, translations), never by scanning all pages. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "buf.h"
+#include "diag.h"
+#include "i18n.h"
+#include "render.h"
+#include "template.h"
+#include "util.h"
+#include "value.h"
+#include "vfs.h"
+
+static const char *const S_kinds[] = { "home", "module", "lesson", "page", "404" };
+
+const char *render_layout_name(const struct page *p)
+{
+	return p->layout ? p->layout : S_kinds[p->kind];
+}
+
+static int S_load_layout(struct render_env *env, const char *name, const char *who)
+{
+	if (hmap_get(&env->layouts, name))
+		return 0;
+	if (strchr(name, '/') || name[0] == '.' || !*name) {
+		diag_error(who, 0, 0, "layout '%s' must be a name such as 'lesson'", name);
+		return 1;
+	}
+	char *path = xasprintf("%s/layouts/%s.mustache", env->site->theme_dir, name);
+	int err = 0;
+	if (!vfs_exists(path)) {
+		diag_error(who, 0, 0, "layout '%s' not found: no file %s; create it or choose another layout",
+			   name, str_starts_with(path, "builtin:") ? path + 8 : path);
+		err = 1;
+	} else {
+		const struct tpl *t = tpl_cache_load(env->tpls, path);
+		if (t)
+			hmap_put(&env->layouts, name, (void *)t);
+		else
+			err = 1;
+	}
+	free(path);
+	return err;
+}
+
+int render_env_init(struct render_env *env, struct site *s, bool serve)
+{
+	memset(env, 0, sizeof *env);
+	env->site = s;
+	env->serve = serve;
+	env->build_time = time(NULL);
+	env->tpls = tpl_cache_new(vfs_tpl_read, NULL, true);
+	char *pd = xasprintf("%s/partials", s->theme_dir);
+	tpl_cache_add_dir(env->tpls, pd);
+	free(pd);
+	int errors = 0;
+	errors += S_load_layout(env, "404", s->config_path);
+	for (size_t i = 0; i < s->n_pages; i++)
+		errors += S_load_layout(env, render_layout_name(s->pages[i]), s->pages[i]->src);
+
+	env->hook_site = value_map();
+	value_set_str(env->hook_site, "title", s->langs[s->default_lang].title);
+	value_set_str(env->hook_site, "base_url", s->base_url);
+	struct value *langs = value_list();
+	for (int k = 0; k < s->n_langs; k++)
+		value_push(langs, value_str(s->langs[k].code));
+	value_set(env->hook_site, "languages", langs);
+
+	for (int k = 0; k < s->n_langs; k++) {
+		struct value *v = value_map();
+		value_set_str(v, "title", s->langs[k].title);
+		value_set_str(v, "description", s->langs[k].description);
+		value_set_str(v, "base_url", s->base_url);
+		value_set_str(v, "default_language", s->langs[s->default_lang].code);
+		value_set_str(v, "lang", s->langs[k].code);
+		env->site_val[k] = value_borrow(v);
+		env->strings[k] = value_borrow(value_copy(s->langs[k].strings));
+	}
+	return errors;
+}
+
+void render_env_free(struct render_env *env)
+{
+	for (int k = 0; k < SITE_MAX_LANGS; k++) {
+		if (env->site_val[k]) {
+			env->site_val[k]->borrowed = false;
+			value_free(env->site_val[k]);
+		}
+		if (env->strings[k]) {
+			env->strings[k]->borrowed = false;
+			value_free(env->strings[k]);
+		}
+	}
+	value_free(env->hook_site);
+	hmap_free(&env->layouts);
+	tpl_cache_free(env->tpls);
+}
+
+const struct tpl *render_layout(const struct render_env *env, const char *name)
+{
+	return hmap_get(&env->layouts, name);
+}
+
+static struct value *S_link(const struct page *from, const struct page *to)
+{
+	struct value *v = value_map();
+	value_set_str(v, "title", to->title);
+	char *u = site_rel(from->path, to->path);
+	value_set(v, "url", value_str_own(u, strlen(u)));
+	const char *d = value_string(value_get(to->fm, "description"));
+	if (d)
+		value_set_str(v, "description", d);
+	return v;
+}
+
+static struct value *S_date(time_t t, const char *lang)
+{
+	struct value *v = value_map();
+	struct buf b = BUF_INIT;
+	i18n_iso_date(&b, t);
+	value_set_str(v, "iso", b.data);
+	buf_reset(&b);
+	i18n_date(&b, t, lang);
+	value_set_str(v, "display", b.data);
+	buf_free(&b);
+	return v;
+}
+
+static bool S_is_ancestor(const struct page *a, const struct page *p)
+{
+	for (; p; p = p->parent)
+		if (p == a)
+			return true;
+	return false;
+}
+
+/* The navigation: modules with their pages, then stand-alone pages. */
+static struct value *S_nav(const struct render_env *env, const struct page *p)
+{
+	const struct page *home = env->site->langs[p->lang].home;
+	struct value *nav = value_list();
+	if (!home)
+		return nav;
+	for (int pass = 0; pass < 2; pass++) {
+		for (size_t i = 0; i < home->n_children; i++) {
+			const struct page *m = home->children[i];
+			if ((pass == 0) != (m->kind == PAGE_MODULE))
+				continue;
+			struct value *e = S_link(p, m);
+			value_set_bool(e, "current", m == p);
+			value_set_bool(e, "active", S_is_ancestor(m, p));
+			struct value *pages = value_list();
+			for (size_t j = 0; j < m->n_children; j++) {
+				struct value *c = S_link(p, m->children[j]);
+				value_set_bool(c, "current", m->children[j] == p);
+				value_push(pages, c);
+			}
+			value_set(e, "pages", pages);
+			value_push(nav, e);
+		}
+	}
+	return nav;
+}
+
+struct value *render_hook_page(const struct render_env *env, const struct page *p)
+{
+	struct value *v = value_map();
+	value_set_str(v, "title", p->title);
+	value_set_str(v, "lang", env->site->langs[p->lang].code);
+	char *u = xasprintf("%s%s", env->site->base_url, p->path);
+	value_set(v, "url", value_str_own(u, strlen(u)));
+	value_set_str(v, "path", p->src);
+	value_set(v, "params", value_copy(p->fm));
+	return v;
+}
+
+struct value *render_context(const struct render_env *env, const struct page *p,
+			     char *content, struct value *toc, struct value *params)
+{
+	const struct site *s = env->site;
+	const char *lang = s->langs[p->lang].code;
+	struct value *c = value_map();
+	value_set(c, "site", env->site_val[p->lang]);
+	value_set(c, "t", env->strings[p->lang]);
+	value_set_str(c, "lang", lang);
+	char *root = site_rel_file(p->path, "");
+	value_set(c, "root", value_str_own(root, strlen(root)));
+	if (s->langs[p->lang].home)
+		value_set(c, "home", S_link(p, s->langs[p->lang].home));
+
+	struct value *pg = value_map();
+	value_set_str(pg, "title", p->title);
+	const char *desc = value_string(value_get(params, "description"));
+	value_set_str(pg, "description", desc ? desc : s->langs[p->lang].description);
+	value_set_str(pg, "lang", lang);
+	value_set_str(pg, "kind", S_kinds[p->kind]);
+	value_set_bool(pg, "is_home", p->kind == PAGE_HOME);
+	value_set_bool(pg, "is_module", p->kind == PAGE_MODULE);
+	value_set_bool(pg, "is_lesson", p->kind == PAGE_LESSON);
+	value_set_bool(pg, "is_page", p->kind == PAGE_PAGE);
+	value_set_bool(pg, "is_404", p->kind == PAGE_404);
+	value_set(pg, "content", value_str_own(content, strlen(content)));
+	value_set(pg, "toc", toc);
+	value_set_str(pg, "path", p->path);
+	char *perma = xasprintf("%s%s", s->base_url, p->path);
+	value_set_str(pg, "permalink", perma);
+	value_set_str(pg, "source", p->src);
+	value_set_str(pg, "url", "index.html");
+	if (p->updated > 0)
+		value_set(pg, "updated", S_date(p->updated, lang));
+	const char *rev = value_string(value_get(params, "reviewed"));
+	time_t rt = i18n_parse_date(rev);
+	if (rt != (time_t)-1)
+		value_set(pg, "reviewed", S_date(rt, lang));
+	const char *rby = value_string(value_get(params, "reviewed_by"));
+	if (rby)
+		value_set_str(pg, "reviewed_by", rby);
+	const struct value *rtm = value_get(params, "reading_time");
+	if (rtm)
+		value_set(pg, "reading_time", value_copy(rtm));
+	value_set(pg, "params", params);
+	bool alone = true;
+	for (int k = 0; k < s->n_langs; k++)
+		if (k != p->lang && p->trans[k])
+			alone = false;
+	value_set_bool(pg, "only_here", alone && s->n_langs > 1 && p->kind != PAGE_404);
+	value_set(c, "page", pg);
+
+	if (p->module) {
+		struct value *m = S_link(p, p->module);
+		struct value *pages = value_list();
+		for (size_t j = 0; j < p->module->n_children; j++) {
+			struct value *e = S_link(p, p->module->children[j]);
+			value_set_bool(e, "current", p->module->children[j] == p);
+			value_set_num(e, "number", (double)(j + 1));
+			value_push(pages, e);
+		}
+		value_set(m, "pages", pages);
+		value_set_bool(m, "current", p->module == p);
+		value_set(c, "module", m);
+	}
+	struct value *crumbs = value_list();
+	{
+		const struct page *chain[64];
+		int n = 0;
+		for (const struct page *a = p->parent; a && n < 64; a = a->parent)
+			chain[n++] = a;
+		while (n-- > 0)
+			value_push(crumbs, S_link(p, chain[n]));
+	}
+	value_set(c, "breadcrumbs", crumbs);
+	if (p->prev)
+		value_set(c, "prev", S_link(p, p->prev));
+	if (p->next)
+		value_set(c, "next", S_link(p, p->next));
+	value_set(c, "nav", S_nav(env, p));
+
+	/* The switcher: the translation, or the nearest translated parent. */
+	struct value *tr = value_list();
+	struct value *alts = value_list();
+	for (int k = 0; k < s->n_langs; k++) {
+		struct value *e = value_map();
+		value_set_str(e, "lang", s->langs[k].code);
+		const char *nm = i18n_get(s, k, "language_name");
+		value_set_str(e, "name", nm ? nm : s->langs[k].code);
+		value_set_bool(e, "current", k == p->lang);
+		const struct page *t = p->trans[k];
+		if (p->kind == PAGE_404)
+			t = s->langs[k].home;
+		const struct page *up = p;
+		while (!t && up) {
+			up = up->parent;
+			t = up ? up->trans[k] : NULL;
+		}
+		if (!t)
+			t = s->langs[k].home;
+		value_set_bool(e, "missing", p->trans[k] == NULL && p->kind != PAGE_404);
+		if (t) {
+			char *u = site_rel(p->path, t->path);
+			value_set(e, "url", value_str_own(u, strlen(u)));
+		}
+		value_push(tr, e);
+		if (p->trans[k] && p->kind != PAGE_404) {
+			struct value *a = value_map();
+			value_set_str(a, "hreflang", s->langs[k].code);
+			char *pl = xasprintf("%s%s", s->base_url, p->trans[k]->path);
+			value_set(a, "permalink", value_str_own(pl, strlen(pl)));
+			value_push(alts, a);
+			if (k == s->default_lang) {
+				a = value_map();
+				value_set_str(a, "hreflang", "x-default");
+				value_set_str(a, "permalink", pl);
+				value_push(alts, a);
+			}
+		}
+	}
+	value_set(c, "translations", tr);
+	value_set(c, "alternates", alts);
+
+	/* How to cite: title, site, URL, date. */
+	struct buf cite = BUF_INIT;
+	buf_printf(&cite, "%s. %s. %s", p->title, s->langs[p->lang].title, perma);
+	if (p->updated > 0) {
+		const char *upd = i18n_get(s, p->lang, "updated");
+		buf_printf(&cite, " (%s ", upd ? upd : "");
+		i18n_date(&cite, p->updated, lang);
+		buf_putc(&cite, ')');
+	}
+	buf_putc(&cite, '.');
+	size_t cl;
+	char *ct = buf_detach(&cite, &cl);
+	value_set(c, "cite", value_str_own(ct, cl));
+	value_set(c, "build", value_map());
+	value_set(value_get(c, "build"), "date", S_date(env->build_time, lang));
+	value_set_bool(c, "serve", env->serve);
+	free(perma);
+	return c;
+}

@@ -1,0 +1,49 @@
+/* render.h - what a template sees for a page (docs/templates.md), and
+ * rendering it through its layout. */
+#ifndef TOIVO_RENDER_H
+#define TOIVO_RENDER_H
+
+#include <stdbool.h>
+#include <time.h>
+
+#include "hmap.h"
+#include "site.h"
+
+struct value;
+struct buf;
+struct tpl_cache;
+struct tpl;
+
+struct render_env {
+	struct site *site;
+	struct tpl_cache *tpls;
+	struct hmap layouts;            /* layout name -> const struct tpl * */
+	struct value *site_val[SITE_MAX_LANGS];  /* "site" map per language, shared */
+	struct value *strings[SITE_MAX_LANGS];   /* "t" map per language, shared */
+	struct value *hook_site;        /* block.site for hooks */
+	time_t build_time;
+	bool serve;                     /* inject the live-reload script */
+};
+
+/* Sets up env for site: loads every layout the pages need (a missing one
+ * is an error naming the page), builds the shared maps.  Returns the number
+ * of errors reported. */
+int render_env_init(struct render_env *env, struct site *site, bool serve);
+void render_env_free(struct render_env *env);
+
+/* The layout template for a page kind or a front-matter layout name; NULL
+ * when it was not loaded. */
+const struct tpl *render_layout(const struct render_env *env, const char *name);
+
+/* Builds the context of a page (the caller frees it with value_free);
+ * content and toc are taken over. */
+struct value *render_context(const struct render_env *env, const struct page *p,
+			     char *content, struct value *toc, struct value *params);
+
+/* What hooks see as block.page: {title, lang, url, path, params}. */
+struct value *render_hook_page(const struct render_env *env, const struct page *p);
+
+/* The layout name of a page: front matter `layout`, or its kind. */
+const char *render_layout_name(const struct page *p);
+
+#endif

@@ -1,0 +1,570 @@
+/* site.c - site.yaml, the scan of content/, and relating the pages. */
+#include <dirent.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "buf.h"
+#include "diag.h"
+#include "frontmatter.h"
+#include "site.h"
+#include "util.h"
+#include "value.h"
+#include "yamldoc.h"
+
+/* ------------------------------------------------------------------ */
+/* site.yaml                                                          */
+/* ------------------------------------------------------------------ */
+
+static bool S_lang_code_ok(const char *s)
+{
+	size_t n = strlen(s);
+	if (n < 2 || n > 8)
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if (!((s[i] >= 'a' && s[i] <= 'z') || (i >= 2 && (s[i] == '-' || (s[i] >= 'A' && s[i] <= 'Z')))))
+			return false;
+	return true;
+}
+
+/* A per-language text: either one string for all, or a map lang -> string. */
+static char *S_lang_text(const struct value *v, const char *lang, const char *fallback)
+{
+	if (v && v->kind == V_STR)
+		return xstrdup(v->u.str.s);
+	const char *s = value_string(value_get(v, lang));
+	return xstrdup(s ? s : fallback);
+}
+
+static int S_config(struct site *s)
+{
+	struct value *c = NULL;
+	if (!is_file(s->config_path)) {
+		diag_error(s->config_path, 0, 0, "site.yaml not found; create it (see 'toivo new DIR' for an example) or pass the site folder with -s DIR");
+		return -1;
+	}
+	if (yamldoc_load(&c, s->config_path) < 0)
+		return -1;
+	if (c->kind == V_NULL) {
+		value_free(c);
+		c = value_map();
+	}
+	if (c->kind != V_MAP) {
+		diag_error(s->config_path, c->line, c->col, "site.yaml must be 'key: value' lines");
+		value_free(c);
+		return -1;
+	}
+	s->config = c;
+	int bad = 0;
+	const struct value *langs = value_get(c, "languages");
+	if (!langs) {
+		const char *def[] = { "fi", "en" };
+		for (int i = 0; i < 2; i++)
+			s->langs[s->n_langs++].code = xstrdup(def[i]);
+	} else if (langs->kind != V_LIST || langs->u.list.n == 0) {
+		diag_error(s->config_path, langs->line, langs->col, "'languages' must be a list of language codes, e.g. languages: [fi, en]");
+		bad = -1;
+	} else {
+		for (size_t i = 0; i < langs->u.list.n; i++) {
+			const struct value *l = langs->u.list.items[i];
+			const char *code = value_string(l);
+			if (!code || !S_lang_code_ok(code)) {
+				diag_error(s->config_path, l->line, l->col, "'%s' is not a language code; use codes such as fi, en, sv",
+					   code ? code : "(not text)");
+				bad = -1;
+				continue;
+			}
+			if (s->n_langs == SITE_MAX_LANGS) {
+				diag_error(s->config_path, l->line, l->col, "more than %d languages; remove some", SITE_MAX_LANGS);
+				bad = -1;
+				break;
+			}
+			for (int k = 0; k < s->n_langs; k++)
+				if (!strcmp(s->langs[k].code, code)) {
+					diag_error(s->config_path, l->line, l->col, "language '%s' is listed twice; remove one", code);
+					bad = -1;
+				}
+			s->langs[s->n_langs++].code = xstrdup(code);
+		}
+	}
+	if (bad)
+		return -1;
+	const struct value *dl = value_get(c, "default_language");
+	s->default_lang = 0;
+	if (dl) {
+		const char *code = value_string(dl);
+		int found = -1;
+		for (int k = 0; code && k < s->n_langs; k++)
+			if (!strcmp(s->langs[k].code, code))
+				found = k;
+		if (found < 0) {
+			diag_error(s->config_path, dl->line, dl->col, "default_language must be one of 'languages'");
+			return -1;
+		}
+		s->default_lang = found;
+	}
+	const struct value *title = value_get(c, "title");
+	const struct value *desc = value_get(c, "description");
+	for (int k = 0; k < s->n_langs; k++) {
+		s->langs[k].title = S_lang_text(title, s->langs[k].code, "");
+		s->langs[k].description = S_lang_text(desc, s->langs[k].code, "");
+	}
+	const char *bu = value_string(value_get(c, "base_url"));
+	if (!bu || !*bu)
+		bu = "/";
+	s->base_url = xasprintf("%s%s", bu, str_ends_with(bu, "/") ? "" : "/");
+	const char *theme = value_string(value_get(c, "theme"));
+	s->theme = xstrdup(theme ? theme : "default");
+	if (strchr(s->theme, '/') || s->theme[0] == '.') {
+		diag_error(s->config_path, 0, 0, "theme '%s' must be a folder name under themes/", s->theme);
+		return -1;
+	}
+	char *td = xasprintf("%s/themes/%s", s->root, s->theme);
+	if (is_dir(td)) {
+		s->theme_dir = td;
+	} else if (!strcmp(s->theme, "default")) {
+		free(td);
+		s->theme_dir = xstrdup("builtin:themes/default");
+	} else {
+		diag_error(s->config_path, 0, 0, "theme '%s' not found: no folder %s", s->theme, td);
+		free(td);
+		return -1;
+	}
+	s->unsafe_html = value_truthy(value_path(c, "markdown.unsafe"));
+	const struct value *ri = value_get(c, "review_interval");
+	if (ri && ri->kind == V_NUM)
+		s->review_interval = (int)ri->u.n;
+	return 0;
+}
+
+/* ------------------------------------------------------------------ */
+/* scanning content/                                                  */
+/* ------------------------------------------------------------------ */
+
+static int S_cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Splits "name.fi.md" into name and language index; -1 when not a page. */
+static int S_page_lang(const struct site *s, const char *file, char **name)
+{
+	if (!str_ends_with(file, ".md"))
+		return -1;
+	size_t n = strlen(file) - 3;
+	for (int k = 0; k < s->n_langs; k++) {
+		size_t cl = strlen(s->langs[k].code);
+		if (n > cl + 1 && file[n - cl - 1] == '.' && !memcmp(file + n - cl, s->langs[k].code, cl)) {
+			*name = xstrndup(file, n - cl - 1);
+			return k;
+		}
+	}
+	return -2;
+}
+
+static void S_add_page(struct site *s, const char *dir, const char *file, const char *name, int lang)
+{
+	char *rel = *dir ? xasprintf("content/%s/%s", dir, file) : xasprintf("content/%s", file);
+	char *full = path_join(s->root, rel);
+	char *text = NULL;
+	size_t len;
+	struct page *p = NULL;
+	if (file_read(&text, &len, full) < 0) {
+		diag_error(rel, 0, 0, "cannot read: %s", strerror(errno));
+		goto out;
+	}
+	if (frontmatter_check_text(text, len, rel) < 0)
+		goto out;
+	struct value *fm;
+	size_t off;
+	int body_line;
+	if (frontmatter_parse(&fm, &off, &body_line, text, len, rel) < 0)
+		goto out;
+	if (value_truthy(value_get(fm, "draft"))) {
+		value_free(fm);
+		goto out;
+	}
+	p = xcalloc(1, sizeof *p);
+	p->src = rel;
+	rel = NULL;
+	p->dir = xstrdup(dir);
+	p->name = xstrdup(name);
+	p->lang = lang;
+	p->fm = fm;
+	p->title = value_string(value_get(fm, "title"));
+	if (!p->title)
+		p->title = p->name;
+	p->slug = value_string(value_get(fm, "slug"));
+	p->layout = value_string(value_get(fm, "layout"));
+	const struct value *w = value_get(fm, "weight");
+	p->weight = w && w->kind == V_NUM ? w->u.n : 0;
+	p->body = xstrndup(text + off, len - off);
+	p->body_len = len - off;
+	p->body_line = body_line;
+	struct stat st;
+	if (stat(full, &st) == 0)
+		p->updated = st.st_mtime;
+	p->index = s->n_pages;
+	s->pages = xgrow(s->pages, &s->cap_pages, s->n_pages, sizeof *s->pages);
+	s->pages[s->n_pages++] = p;
+	hmap_put(&s->by_src, p->src, p);
+out:
+	free(text);
+	free(full);
+	free(rel);
+}
+
+/* Walks content/DIR; depth-first, names in byte order, so builds are
+ * deterministic.  data/ at the top holds data for hooks, not pages. */
+static void S_scan(struct site *s, const char *dir, int depth)
+{
+	char *full = *dir ? xasprintf("%s/content/%s", s->root, dir) : xasprintf("%s/content", s->root);
+	DIR *d = opendir(full);
+	if (!d) {
+		diag_error(full, 0, 0, "cannot read the folder: %s", strerror(errno));
+		free(full);
+		return;
+	}
+	char **names = NULL;
+	size_t n = 0, cap = 0;
+	struct dirent *e;
+	while ((e = readdir(d))) {
+		if (e->d_name[0] == '.')
+			continue;
+		names = xgrow(names, &cap, n, sizeof *names);
+		names[n++] = xstrdup(e->d_name);
+	}
+	closedir(d);
+	qsort(names, n, sizeof *names, S_cmp_str);
+	for (size_t i = 0; i < n; i++) {
+		char *path = path_join(full, names[i]);
+		char *rel = *dir ? xasprintf("%s/%s", dir, names[i]) : xstrdup(names[i]);
+		struct stat st;
+		if (lstat(path, &st) < 0) {
+			diag_error(path, 0, 0, "cannot read: %s", strerror(errno));
+		} else if (S_ISLNK(st.st_mode)) {
+			diag_warn(path, 0, 0, "symbolic link skipped; copy the file into content/ instead");
+		} else if (S_ISDIR(st.st_mode)) {
+			if (!(depth == 0 && !strcmp(names[i], "data"))) {
+				if (depth > 32)
+					diag_error(path, 0, 0, "folders nested more than 32 deep; flatten them");
+				else
+					S_scan(s, rel, depth + 1);
+			}
+		} else if (S_ISREG(st.st_mode)) {
+			char *name = NULL;
+			int lang = S_page_lang(s, names[i], &name);
+			if (lang >= 0) {
+				S_add_page(s, dir, names[i], name, lang);
+			} else if (lang == -2) {
+				diag_warn(path, 0, 0, "Markdown file without a known language; name it NAME.%s.md", s->langs[0].code);
+			} else {
+				s->files = xgrow(s->files, &s->cap_files, s->n_files, sizeof *s->files);
+				s->files[s->n_files++] = xstrdup(rel);
+			}
+			free(name);
+		}
+		free(rel);
+		free(path);
+		free(names[i]);
+	}
+	free(names);
+	free(full);
+}
+
+struct site *site_load(const char *root)
+{
+	struct site *s = xcalloc(1, sizeof *s);
+	s->root = xstrdup(root);
+	s->config_path = path_join(root, "site.yaml");
+	if (S_config(s) < 0) {
+		site_free(s);
+		return NULL;
+	}
+	char *content = path_join(root, "content");
+	if (!is_dir(content)) {
+		diag_error(content, 0, 0, "no content folder; create %s with a page such as _index.%s.md",
+			   content, s->langs[s->default_lang].code);
+		free(content);
+		site_free(s);
+		return NULL;
+	}
+	free(content);
+	S_scan(s, "", 0);
+	return s;
+}
+
+/* ------------------------------------------------------------------ */
+/* relating pages                                                     */
+/* ------------------------------------------------------------------ */
+
+char *site_dir_path(const struct site *s, const char *dir, int lang)
+{
+	struct buf b = BUF_INIT;
+	buf_puts(&b, s->langs[lang].code);
+	buf_putc(&b, '/');
+	const char *p = dir;
+	while (*p) {
+		const char *slash = strchr(p, '/');
+		size_t n = slash ? (size_t)(slash - p) : strlen(p);
+		char *prefix = xstrndup(dir, (size_t)(p - dir) + n);
+		const struct page *ix = hmap_get(&s->folders[lang], prefix);
+		free(prefix);
+		if (ix && ix->slug)
+			buf_puts(&b, ix->slug);
+		else
+			buf_add(&b, p, n);
+		buf_putc(&b, '/');
+		p += n;
+		if (*p == '/')
+			p++;
+	}
+	return buf_detach(&b, NULL);
+}
+
+static int S_cmp_pages(const void *a, const void *b)
+{
+	const struct page *x = *(struct page *const *)a, *y = *(struct page *const *)b;
+	if (x->weight != y->weight)
+		return x->weight < y->weight ? -1 : 1;
+	int c = strcmp(x->title, y->title);
+	return c ? c : strcmp(x->src, y->src);
+}
+
+static void S_add_child(struct page *parent, struct page *p)
+{
+	parent->children = xgrow(parent->children, &parent->cap_children,
+				 parent->n_children, sizeof *parent->children);
+	parent->children[parent->n_children++] = p;
+}
+
+/* Orders a folder page's children and links prev/next through the module:
+ * the module page, then its pages depth-first. */
+static struct page *S_order(struct page *p, struct page *prev)
+{
+	qsort(p->children, p->n_children, sizeof *p->children, S_cmp_pages);
+	for (size_t i = 0; i < p->n_children; i++) {
+		struct page *c = p->children[i];
+		c->number = (int)i + 1;
+		if (p->kind == PAGE_HOME) {
+			if (c->kind == PAGE_MODULE)
+				S_order(c, c);
+			continue;
+		}
+		if (prev) {
+			prev->next = c;
+			c->prev = prev;
+		}
+		prev = c;
+		if (c->kind == PAGE_MODULE)
+			prev = S_order(c, prev);
+	}
+	return prev;
+}
+
+int site_link(struct site *s)
+{
+	int errors = 0;
+	/* Folder pages first: their slugs shape the URLs of everything below. */
+	for (size_t i = 0; i < s->n_pages; i++) {
+		struct page *p = s->pages[i];
+		if (strcmp(p->name, "_index"))
+			continue;
+		p->kind = *p->dir ? PAGE_MODULE : PAGE_HOME;
+		hmap_put(&s->folders[p->lang], p->dir, p);
+		if (p->kind == PAGE_HOME)
+			s->langs[p->lang].home = p;
+	}
+	for (int k = 0; k < s->n_langs; k++) {
+		if (!s->langs[k].home) {
+			diag_error("content", 0, 0, "no home page for language '%s'; create content/_index.%s.md",
+				   s->langs[k].code, s->langs[k].code);
+			errors++;
+		}
+	}
+	for (size_t i = 0; i < s->n_pages; i++) {
+		struct page *p = s->pages[i];
+		bool ix = !strcmp(p->name, "_index");
+		if (!ix)
+			p->kind = *p->dir ? PAGE_LESSON : PAGE_PAGE;
+		char *dp = site_dir_path(s, p->dir, p->lang);
+		if (ix) {
+			p->path = dp;
+		} else {
+			p->path = xasprintf("%s%s/", dp, p->slug ? p->slug : p->name);
+			free(dp);
+		}
+		struct page *other = hmap_put(&s->by_path, p->path, p);
+		if (other) {
+			diag_error(p->src, 1, 1, "URL /%s is also the URL of %s; change the slug or the file name of one of them",
+				   p->path, other->src);
+			errors++;
+		}
+		/* The translation key pairs NAME.fi.md with NAME.en.md. */
+		const char *tk = value_string(value_get(p->fm, "translation_key"));
+		p->key = tk ? xasprintf("key:%s", tk) : xasprintf("%s/%s", p->dir, p->name);
+	}
+	for (size_t i = 0; i < s->n_pages; i++) {
+		struct page *p = s->pages[i];
+		char *k = xasprintf("%s\x1f%s", s->langs[p->lang].code, p->key);
+		struct page *other = hmap_put(&s->by_key, k, p);
+		free(k);
+		if (other) {
+			diag_error(p->src, 1, 1, "translation_key is also used by %s in the same language; each page needs its own",
+				   other->src);
+			errors++;
+		}
+	}
+	for (size_t i = 0; i < s->n_pages; i++) {
+		struct page *p = s->pages[i];
+		for (int k = 0; k < s->n_langs; k++) {
+			char *key = xasprintf("%s\x1f%s", s->langs[k].code, p->key);
+			p->trans[k] = hmap_get(&s->by_key, key);
+			free(key);
+		}
+		if (p->kind == PAGE_HOME)
+			continue;
+		/* The parent is the nearest folder page above. */
+		char *d = xstrdup(p->dir);
+		if (p->kind == PAGE_MODULE) {
+			char *up = path_dir(d);
+			free(d);
+			d = up;
+		}
+		for (;;) {
+			struct page *f = hmap_get(&s->folders[p->lang], d);
+			if (f && f != p) {
+				p->parent = f;
+				break;
+			}
+			if (!*d)
+				break;
+			char *up = path_dir(d);
+			free(d);
+			d = up;
+		}
+		free(d);
+		if (!p->parent)
+			p->parent = s->langs[p->lang].home;
+		if (p->parent)
+			S_add_child(p->parent, p);
+	}
+	for (size_t i = 0; i < s->n_pages; i++) {
+		struct page *p = s->pages[i];
+		struct page *m = p;
+		while (m && m->parent && m->parent->kind != PAGE_HOME)
+			m = m->parent;
+		p->module = (m && (m->kind == PAGE_MODULE)) ? m : NULL;
+	}
+	for (int k = 0; k < s->n_langs; k++)
+		if (s->langs[k].home)
+			S_order(s->langs[k].home, NULL);
+	return errors;
+}
+
+char *site_src_path(const struct site *s, const char *src, int *lang)
+{
+	if (!str_starts_with(src, "content/"))
+		return NULL;
+	char *rel = xstrdup(src + 8);
+	char *dir = path_dir(rel);
+	const char *file = strrchr(rel, '/');
+	file = file ? file + 1 : rel;
+	char *name = NULL;
+	char *r = NULL;
+	int k = S_page_lang(s, file, &name);
+	if (k >= 0) {
+		char *dp = site_dir_path(s, dir, k);
+		r = !strcmp(name, "_index") ? xstrdup(dp) : xasprintf("%s%s/", dp, name);
+		free(dp);
+		*lang = k;
+	}
+	free(name);
+	free(dir);
+	free(rel);
+	return r;
+}
+
+struct page *site_find_src(const struct site *s, const char *src)
+{
+	return hmap_get(&s->by_src, src);
+}
+
+/* Counts the segments of a folder path ("fi/a/" has 2). */
+static size_t S_segments(const char *p)
+{
+	size_t n = 0;
+	for (; *p; p++)
+		if (*p == '/')
+			n++;
+	return n;
+}
+
+char *site_rel_file(const char *from, const char *to)
+{
+	/* Skip the common folders, then climb out of the rest of `from`. */
+	size_t common = 0;
+	for (size_t i = 0; from[i] && from[i] == to[i]; i++)
+		if (from[i] == '/')
+			common = i + 1;
+	struct buf b = BUF_INIT;
+	for (size_t n = S_segments(from + common); n > 0; n--)
+		buf_puts(&b, "../");
+	buf_puts(&b, to + common);
+	return buf_detach(&b, NULL);
+}
+
+char *site_rel(const char *from, const char *to)
+{
+	char *r = site_rel_file(from, to);
+	char *u = xasprintf("%sindex.html", r);
+	free(r);
+	return u;
+}
+
+void site_free(struct site *s)
+{
+	if (!s)
+		return;
+	for (size_t i = 0; i < s->n_pages; i++) {
+		struct page *p = s->pages[i];
+		free(p->src);
+		free(p->dir);
+		free(p->name);
+		value_free(p->fm);
+		free(p->key);
+		free(p->body);
+		free(p->path);
+		free(p->children);
+		value_free(p->nav_cache);
+		free(p);
+	}
+	free(s->pages);
+	for (size_t i = 0; i < s->n_files; i++)
+		free(s->files[i]);
+	free(s->files);
+	for (int k = 0; k < s->n_langs; k++) {
+		free(s->langs[k].code);
+		free(s->langs[k].title);
+		free(s->langs[k].description);
+		value_free(s->langs[k].strings);
+		hmap_free(&s->folders[k]);
+	}
+	for (size_t i = 0; i < s->n_renames; i++) {
+		free(s->renamed_from[i]);
+		free(s->renamed_to[i]);
+	}
+	free(s->renamed_from);
+	free(s->renamed_to);
+	hmap_free(&s->by_src);
+	hmap_free(&s->by_path);
+	hmap_free(&s->by_key);
+	value_free(s->config);
+	free(s->root);
+	free(s->config_path);
+	free(s->base_url);
+	free(s->theme);
+	free(s->theme_dir);
+	free(s);
+}

@@ -1,0 +1,110 @@
+/* site.h - the site model: configuration, pages and how they relate.
+ *
+ * site_load() reads site.yaml and scans content/ (front matter only, the
+ * Markdown bodies are kept for the render phase); site_link() then builds
+ * everything that relates pages (URLs, modules, order, translations,
+ * prev/next, navigation) once, so rendering a page never scans all pages.
+ * site_free() frees the site and every page.
+ */
+#ifndef TOIVO_SITE_H
+#define TOIVO_SITE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <time.h>
+
+#include "hmap.h"
+
+#define SITE_MAX_LANGS 8
+
+struct value;
+
+enum page_kind { PAGE_HOME, PAGE_MODULE, PAGE_LESSON, PAGE_PAGE, PAGE_404 };
+
+struct page {
+	char *src;              /* "content/pori/tulokset.fi.md", relative to the site root */
+	char *dir;              /* content-relative folder: "pori", "" at the top */
+	char *name;             /* "tulokset", or "_index" for a folder's own page */
+	int lang;               /* index into site->langs */
+	enum page_kind kind;
+	struct value *fm;       /* front matter (a map; empty map when none) */
+	const char *title;      /* borrowed from fm, or the name */
+	const char *slug;       /* from fm, or NULL */
+	const char *layout;     /* from fm, or NULL */
+	double weight;
+	bool draft;
+	char *key;              /* translation key: dir/name, or fm translation_key */
+	char *body;             /* Markdown after the front matter; freed after rendering */
+	size_t body_len;
+	int body_line;          /* line of the body's first line in src */
+	time_t updated;         /* last change: git commit time or mtime */
+	bool committed;         /* updated comes from a commit */
+	char *path;             /* output path, "fi/pori/tulokset/" */
+	struct page *parent;    /* the folder page above (module or home), NULL for home */
+	struct page *module;    /* the module this page is in (a module is its own) */
+	struct page **children; /* pages directly under a folder page, in order */
+	size_t n_children, cap_children;
+	struct page *prev, *next;
+	struct page *trans[SITE_MAX_LANGS]; /* translations, this page included */
+	size_t index;           /* position in site->pages */
+	int number;             /* 1-based position among its siblings */
+	struct value *nav_cache;/* unused yet */
+};
+
+struct lang {
+	char *code;             /* "fi" */
+	char *title;            /* site title in this language */
+	char *description;
+	struct value *strings;  /* UI strings (map), theme + site overrides */
+	struct page *home;
+};
+
+struct site {
+	char *root;             /* the site's folder */
+	char *config_path;      /* root/site.yaml */
+	struct value *config;
+	struct lang langs[SITE_MAX_LANGS];
+	int n_langs;
+	int default_lang;
+	char *base_url;         /* always ends in '/' */
+	char *theme;            /* theme name */
+	char *theme_dir;        /* "ROOT/themes/NAME" on disk, or "builtin:themes/default" */
+	bool unsafe_html;
+	int review_interval;    /* days; 0 = no review check */
+	struct page **pages;
+	size_t n_pages, cap_pages;
+	char **files;           /* other files in content/ (bundles), content-relative */
+	size_t n_files, cap_files;
+	struct hmap by_src;     /* "content/x.fi.md" -> page */
+	struct hmap folders[SITE_MAX_LANGS]; /* content folder -> its _index page */
+	struct hmap by_path;    /* output path -> page */
+	struct hmap by_key;     /* "lang\x1fkey" -> page */
+	char **renamed_from;    /* sources git saw renamed: old -> new path, */
+	char **renamed_to;      /* "content/..." relative to the site root */
+	size_t n_renames, cap_renames;
+	bool shallow;           /* the git history is shallow */
+};
+
+/* Loads site.yaml and scans content/.  Problems are reported; returns NULL
+ * when the site cannot be loaded at all (broken site.yaml, no content/). */
+struct site *site_load(const char *root);
+/* Relates the pages; returns the number of errors it reported. */
+int site_link(struct site *s);
+void site_free(struct site *s);
+
+/* The output path a source file would have, judged by its name alone
+ * ("content/pori/vanha.fi.md" -> "fi/pori/vanha/"), with its language in
+ * *lang; NULL when the name is not a page of a known language. */
+char *site_src_path(const struct site *s, const char *src, int *lang);
+/* The page with this source path ("content/x.fi.md"), or NULL. */
+struct page *site_find_src(const struct site *s, const char *src);
+/* The output folder path of a content folder in a language ("pori" in en →
+ * "en/case-pori/"); the caller frees it. */
+char *site_dir_path(const struct site *s, const char *dir, int lang);
+/* The path to go from one output folder to another, as a relative URL ending
+ * in "index.html" (so links work from disk too); the caller frees it. */
+char *site_rel(const char *from, const char *to);
+/* Like site_rel for a file: from folder "fi/a/b/" to "fi/x.png" → "../../x.png". */
+char *site_rel_file(const char *from, const char *to);
+
+#endif

@@ -1,0 +1,18 @@
+/* vfs.h - reading files that may be on disk or built into the binary.
+ * A path starting with "builtin:" names an embedded file (embed.h). */
+#ifndef TOIVO_VFS_H
+#define TOIVO_VFS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+/* Reads path into *out (NUL-terminated, caller frees).  0, or -1 (errno). */
+int vfs_read(char **out, size_t *len, const char *path);
+bool vfs_exists(const char *path);
+/* Calls fn for every file under the folder dir (on disk or built in), with
+ * the path relative to dir; in byte order. */
+void vfs_walk(const char *dir, void (*fn)(void *ud, const char *full, const char *rel), void *ud);
+/* The template reader for tpl_cache_new(). */
+int vfs_tpl_read(void *ud, const char *path, char **text, size_t *len);
+
+#endif

@@ -1,0 +1,59 @@
+# lib.sh - helpers for the shell tests.  Each check prints "ok - what" or
+# "not ok - what" (with the evidence on "#" lines); run.sh counts them.
+: "${TOIVO:=$(cd "$(dirname "$0")/.." && pwd)/build/toivo}"
+: "${ROOT:=$(cd "$(dirname "$0")/.." && pwd)}"
+T=$(mktemp -d /tmp/toivo-test.XXXXXX)
+trap 'chmod -R u+w "$T" 2>/dev/null; rm -rf "$T"' EXIT
+
+ok() { echo "ok - $1"; }
+nok() { echo "not ok - $1"; [ -n "$2" ] && printf '%s\n' "$2" | head -20 | sed 's/^/# /'; return 0; }
+
+# check WHAT CMD...: ok when CMD succeeds.
+check() {
+	what=$1
+	shift
+	if "$@" >/dev/null 2>&1; then ok "$what"; else nok "$what"; fi
+}
+
+# run_toivo ARGS...: runs toivo, keeping status in $rc and output in $T/out, $T/err.
+run_toivo() {
+	timeout 60 "$TOIVO" "$@" > "$T/out" 2> "$T/err"
+	rc=$?
+}
+
+# expect_fail WHAT PATTERN ARGS...: toivo exits 1 and stderr matches PATTERN.
+expect_fail() {
+	what=$1
+	pat=$2
+	shift 2
+	run_toivo "$@"
+	if [ "$rc" = 1 ] && grep -Eq -- "$pat" "$T/err"; then
+		ok "$what"
+	else
+		nok "$what" "exit $rc; stderr: $(cat "$T/err")"
+	fi
+}
+
+# new_site DIR: a minimal two-language site (no hooks needed).
+new_site() {
+	mkdir -p "$1/content/mod"
+	cat > "$1/site.yaml" <<'YAML'
+title: {fi: "Testi", en: "Test"}
+languages: [fi, en]
+default_language: fi
+base_url: "https://example.org/t/"
+YAML
+	printf -- '---\ntitle: "Koti"\n---\n\nKotisivu.\n' > "$1/content/_index.fi.md"
+	printf -- '---\ntitle: "Home"\n---\n\nHome page.\n' > "$1/content/_index.en.md"
+	printf -- '---\ntitle: "Moduuli"\nweight: 1\n---\n\nModuulin sivu.\n' > "$1/content/mod/_index.fi.md"
+	printf -- '---\ntitle: "Module"\nslug: module\nweight: 1\n---\n\nModule page.\n' > "$1/content/mod/_index.en.md"
+	printf -- '---\ntitle: "Eka"\nweight: 1\n---\n\n## Toivon löytäminen\n\nTeksti.\n' > "$1/content/mod/eka.fi.md"
+	printf -- '---\ntitle: "First"\nslug: first\nweight: 1\n---\n\n## Finding hope\n\nText.\n' > "$1/content/mod/eka.en.md"
+	printf -- '---\ntitle: "Toka"\nweight: 2\n---\n\nToinen.\n' > "$1/content/mod/toka.fi.md"
+	printf -- '---\ntitle: "Second"\nslug: second\nweight: 2\n---\n\nSecond.\n' > "$1/content/mod/toka.en.md"
+}
+
+# tree_sum DIR: one checksum of every file's path and bytes.
+tree_sum() {
+	(cd "$1" && find . -type f | LC_ALL=C sort | xargs -d '\n' sha256sum) | sha256sum | cut -d' ' -f1
+}
