@@ -57,6 +57,31 @@ static void S_translations(const struct site *s)
 	}
 }
 
+/* A translation is probably out of date when the other language's source
+ * changed in a later commit.  Only committed dates are compared: a file
+ * being edited says nothing yet about which side is behind. */
+static void S_stale(const struct site *s)
+{
+	for (size_t i = 0; i < s->n_pages; i++) {
+		const struct page *p = s->pages[i];
+		if (!p->committed)
+			continue;
+		for (int k = 0; k < s->n_langs; k++) {
+			const struct page *o = p->trans[k];
+			if (!o || o == p || !o->committed || o->updated <= p->updated)
+				continue;
+			struct buf a = BUF_INIT, b = BUF_INIT;
+			i18n_iso_date(&a, p->updated);
+			i18n_iso_date(&b, o->updated);
+			diag_warn(p->src, 1, 0,
+				  "translation probably out of date: %s changed later (%s) than this file (%s); bring it up to date, then commit both",
+				  o->src, b.data, a.data);
+			buf_free(&a);
+			buf_free(&b);
+		}
+	}
+}
+
 static void S_reviews(const struct site *s)
 {
 	if (s->review_interval <= 0)
@@ -86,5 +111,6 @@ void check_site(const struct site *s, struct value **ids, struct value **links, 
 		return;
 	S_links(s, ids, links);
 	S_translations(s);
+	S_stale(s);
 	S_reviews(s);
 }
