@@ -57,17 +57,19 @@ static void S_translations(const struct site *s)
 	}
 }
 
-/* A translation is probably out of date when the other language's source
- * changed in a later commit.  Only committed dates are compared: a file
- * being edited says nothing yet about which side is behind. */
+/* A translation is probably out of date when the default language's source
+ * changed in a later commit.  The default language is the original: when a
+ * translation is brought up to date in a later commit, the original is not
+ * reported in turn.  Only committed dates are compared: a file being edited
+ * says nothing yet about which side is behind. */
 static void S_stale(const struct site *s)
 {
 	for (size_t i = 0; i < s->n_pages; i++) {
 		const struct page *p = s->pages[i];
-		if (!p->committed)
+		if (!p->committed || p->lang == s->default_lang)
 			continue;
-		for (int k = 0; k < s->n_langs; k++) {
-			const struct page *o = p->trans[k];
+		{
+			const struct page *o = p->trans[s->default_lang];
 			if (!o || o == p || !o->committed || o->updated <= p->updated)
 				continue;
 			struct buf a = BUF_INIT, b = BUF_INIT;
