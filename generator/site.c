@@ -236,7 +236,8 @@ static void S_scan(struct site *s, const char *dir, int depth)
 		names[n++] = xstrdup(e->d_name);
 	}
 	closedir(d);
-	qsort(names, n, sizeof *names, S_cmp_str);
+	if (n > 1)
+		qsort(names, n, sizeof *names, S_cmp_str);
 	for (size_t i = 0; i < n; i++) {
 		char *path = path_join(full, names[i]);
 		char *rel = *dir ? xasprintf("%s/%s", dir, names[i]) : xstrdup(names[i]);
@@ -343,7 +344,8 @@ static void S_add_child(struct page *parent, struct page *p)
  * the module page, then its pages depth-first. */
 static struct page *S_order(struct page *p, struct page *prev)
 {
-	qsort(p->children, p->n_children, sizeof *p->children, S_cmp_pages);
+	if (p->n_children > 1)
+		qsort(p->children, p->n_children, sizeof *p->children, S_cmp_pages);
 	for (size_t i = 0; i < p->n_children; i++) {
 		struct page *c = p->children[i];
 		c->number = (int)i + 1;

@@ -64,7 +64,8 @@ static void S_walk_disk(const char *dir, const char *rel,
 		names[n++] = xstrdup(e->d_name);
 	}
 	closedir(d);
-	qsort(names, n, sizeof *names, S_cmp);
+	if (n > 1)
+		qsort(names, n, sizeof *names, S_cmp);
 	for (size_t i = 0; i < n; i++) {
 		char *r = *rel ? path_join(rel, names[i]) : xstrdup(names[i]);
 		char *f = path_join(dir, r);
