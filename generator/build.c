@@ -19,6 +19,7 @@
 #include "i18n.h"
 #include "markdown.h"
 #include "output.h"
+#include "print.h"
 #include "render.h"
 #include "site.h"
 #include "template.h"
@@ -36,6 +37,7 @@ struct build {
 	struct value **links;   /* per page: links made */
 	struct hooks **hooks;   /* per worker */
 	int n_workers;
+	char **html;            /* per page: content HTML kept for print pages, or NULL */
 };
 
 struct worker {
@@ -90,6 +92,8 @@ static void S_render_page(struct build *b, struct hooks *h, struct page *p)
 	struct value *params = value_get(hp, "params");
 	struct value *pc = params ? value_copy(params) : value_map();
 	value_free(hp);
+	if (b->html)
+		b->html[p->index] = xstrdup(html.data);
 	struct value *ctx = render_context(env, p, buf_detach(&html, NULL), job.toc, pc);
 	const struct tpl *t = render_layout(env, render_layout_name(p));
 	struct buf out = BUF_INIT;
@@ -370,6 +374,7 @@ int build_run(const struct build_opts *o)
 	gitdates_apply(b.site);
 	i18n_load(b.site);
 	render_env_init(&b.env, b.site, o->serve);
+	b.env.pdf = o->pdf;
 	if (diag_errors())
 		goto out;
 	if (output_begin(&b.out, o->out) < 0)
@@ -379,6 +384,8 @@ int build_run(const struct build_opts *o)
 	size_t n = b.site->n_pages;
 	b.ids = xcalloc(n + 1, sizeof *b.ids);
 	b.links = xcalloc(n + 1, sizeof *b.links);
+	if (render_layout(&b.env, "print"))
+		b.html = xcalloc(n + 1, sizeof *b.html);
 	int jobs = o->jobs > 0 ? o->jobs : cpu_count();
 	if ((size_t)jobs > n)
 		jobs = n > 0 ? (int)n : 1;
@@ -408,6 +415,11 @@ int build_run(const struct build_opts *o)
 			pthread_join(ws[i].thread, NULL);
 	free(ws);
 
+	const struct tpl *print = render_layout(&b.env, "print");
+	if (print && !diag_errors()) {
+		struct print_ctx pc = { .env = &b.env, .out = &b.out, .layout = print, .html = b.html };
+		print_pages(&pc);
+	}
 	S_root_index(&b);
 	S_404(&b);
 	S_renames(&b);
@@ -435,6 +447,9 @@ out:
 		for (int i = 0; i < b.n_workers; i++)
 			hooks_free(b.hooks[i]);
 	free(b.hooks);
+	for (size_t i = 0; b.html && i < pages; i++)
+		free(b.html[i]);
+	free(b.html);
 	for (size_t i = 0; b.ids && i < pages; i++) {
 		value_free(b.ids[i]);
 		value_free(b.links[i]);

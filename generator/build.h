@@ -14,6 +14,7 @@ struct build_opts {
 	bool check;             /* toivo check: links and translations are checked, problems are errors */
 	bool serve;             /* add the live-reload script */
 	bool quiet;             /* no summary line */
+	bool pdf;               /* module pages link to the PDFs toivo pdf makes */
 };
 
 /* Builds the site.  Returns 0, or 1 when problems were reported (the

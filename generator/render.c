@@ -7,6 +7,7 @@
 #include "buf.h"
 #include "diag.h"
 #include "i18n.h"
+#include "print.h"
 #include "render.h"
 #include "template.h"
 #include "util.h"
@@ -57,6 +58,13 @@ int render_env_init(struct render_env *env, struct site *s, bool serve)
 	free(pd);
 	int errors = 0;
 	errors += S_load_layout(env, "404", s->config_path);
+	/* Print pages are made when the theme has a print layout and the site
+	 * does not turn them off (print: false). */
+	char *pl = xasprintf("%s/layouts/print.mustache", s->theme_dir);
+	const struct value *pv = value_get(s->config, "print");
+	if (vfs_exists(pl) && !(pv && pv->kind == V_BOOL && !pv->u.b))
+		errors += S_load_layout(env, "print", s->config_path);
+	free(pl);
 	for (size_t i = 0; i < s->n_pages; i++)
 		errors += S_load_layout(env, render_layout_name(s->pages[i]), s->pages[i]->src);
 
@@ -151,6 +159,7 @@ static struct value *S_nav(const struct render_env *env, const struct page *p)
 			struct value *e = S_link(p, m);
 			value_set_bool(e, "current", m == p);
 			value_set_bool(e, "active", S_is_ancestor(m, p));
+			value_set_bool(e, "is_page", m->kind != PAGE_MODULE);
 			struct value *pages = value_list();
 			for (size_t j = 0; j < m->n_children; j++) {
 				struct value *c = S_link(p, m->children[j]);
@@ -202,6 +211,7 @@ struct value *render_context(const struct render_env *env, const struct page *p,
 	value_set_bool(pg, "is_page", p->kind == PAGE_PAGE);
 	value_set_bool(pg, "is_404", p->kind == PAGE_404);
 	value_set(pg, "content", value_str_own(content, strlen(content)));
+	value_set_bool(pg, "toc_empty", !toc || toc->kind != V_LIST || toc->u.list.n == 0);
 	value_set(pg, "toc", toc);
 	value_set_str(pg, "path", p->path);
 	char *perma = xasprintf("%s%s", s->base_url, p->path);
@@ -239,6 +249,12 @@ struct value *render_context(const struct render_env *env, const struct page *p,
 		}
 		value_set(m, "pages", pages);
 		value_set_bool(m, "current", p->module == p);
+		if (env->pdf) {
+			char *pdf = print_pdf_path(p->module);
+			char *u = site_rel_file(p->path, pdf);
+			value_set(m, "pdf", value_str_own(u, strlen(u)));
+			free(pdf);
+		}
 		value_set(c, "module", m);
 	}
 	struct value *crumbs = value_list();

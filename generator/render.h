@@ -23,6 +23,7 @@ struct render_env {
 	struct value *hook_site;        /* block.site for hooks */
 	time_t build_time;
 	bool serve;                     /* inject the live-reload script */
+	bool pdf;                       /* modules link to their PDF (toivo pdf) */
 };
 
 /* Sets up env for site: loads every layout the pages need (a missing one
