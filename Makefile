@@ -25,7 +25,7 @@ OBJ      := $(patsubst %.c,$(B)/rel/%.o,$(SRC)) $(B)/rel/embed.o
 OBJ_ASAN := $(patsubst %.c,$(B)/asan/%.o,$(SRC)) $(B)/asan/embed.o
 ASAN     := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 
-.PHONY: all site test deps clean bench fuzz check-site
+.PHONY: all site test test-deps deps clean bench fuzz check-site unit
 all: $(B)/toivo
 
 deps:
@@ -63,7 +63,14 @@ $(B)/toivo-asan: $(OBJ_ASAN)
 site: $(B)/toivo
 	./$(B)/toivo build
 
-test: $(B)/toivo $(B)/toivo-asan unit
+# What the tests drive for real: git repositories, HTTP, PDF engines and
+# poppler to read the PDFs back.
+TEST_PKGS := git curl python3 chromium weasyprint poppler-utils
+
+test-deps: $(B)/.deps-ok
+	@TOIVO_EXTRA_PKGS="$(TEST_PKGS)" sh tools/deps.sh
+
+test: test-deps $(B)/toivo $(B)/toivo-asan unit
 	@sh tests/run.sh
 
 bench: $(B)/toivo
