@@ -11,6 +11,4 @@ static int S_later(const char *name)
 	return 2;
 }
 
-int cmd_serve(int argc, char **argv) { (void)argc; (void)argv; return S_later("serve"); }
 int cmd_pdf(int argc, char **argv) { (void)argc; (void)argv; return S_later("pdf"); }
-int cmd_publish(int argc, char **argv) { (void)argc; (void)argv; return S_later("publish"); }
