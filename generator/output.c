@@ -19,13 +19,13 @@ int output_begin(struct output *o, const char *out)
 	struct stat st;
 	if (stat(out, &st) == 0 && !S_ISDIR(st.st_mode)) {
 		diag_error(out, 0, 0, "the output path is a file, not a folder; remove it or choose another with -o");
-		return -1;
+		goto fail;
 	}
 	char *parent = path_dir(out);
 	if (*parent && mkdir_p(parent) < 0) {
 		diag_error(parent, 0, 0, "cannot create the output's folder: %s", strerror(errno));
 		free(parent);
-		return -1;
+		goto fail;
 	}
 	const char *base = strrchr(out, '/');
 	base = base ? base + 1 : out;
@@ -38,9 +38,13 @@ int output_begin(struct output *o, const char *out)
 			   strerror(errno));
 		free(o->stage);
 		o->stage = NULL;
-		return -1;
+		goto fail;
 	}
 	return 0;
+fail:
+	free(o->out);
+	o->out = NULL;
+	return -1;
 }
 
 static char *S_target(struct output *o, const char *rel, const char *who)
