@@ -10,7 +10,7 @@ static const char usage[] =
 	"  toivo build    [-s DIR] [-o OUT] [-j N]    build the site (default OUT: public/)\n"
 	"  toivo check    [-s DIR]                    links, anchors, translations, data\n"
 	"  toivo serve    [-s DIR] [--port N] [--bind ADDR]   preview with live reload\n"
-	"  toivo pdf      [-s DIR] [-o OUT] [--engine chromium|weasyprint]\n"
+	"  toivo pdf      [-s DIR] [-o OUT] [-j N] [--engine chromium|weasyprint]\n"
 	"  toivo publish  [-s DIR] [--branch B] [--remote R] [--message M] [--no-push]\n"
 	"                 [--dry-run] [--force] [--allow-dirty]\n"
 	"  toivo new      DIR                         a new course site that builds at once\n"
