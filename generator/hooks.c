@@ -1053,7 +1053,7 @@ static int S_open_sandbox(lua_State *L, struct hooks *h, void *arg)
 /* The message handler: keeps the traceback in R_TRACE. */
 static int S_msgh(lua_State *L)
 {
-	if (!lua_isstring(L, 1)) {
+	if (lua_type(L, 1) != LUA_TSTRING) {
 		luaL_tolstring(L, 1, NULL);
 		lua_replace(L, 1);
 	}
