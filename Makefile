@@ -65,7 +65,7 @@ site: $(B)/toivo
 
 # What the tests drive for real: git repositories, HTTP, PDF engines and
 # poppler to read the PDFs back.
-TEST_PKGS := git curl python3 chromium weasyprint poppler-utils
+TEST_PKGS := git curl python3 chromium weasyprint poppler-utils nodejs valgrind
 
 test-deps: $(B)/.deps-ok
 	@TOIVO_EXTRA_PKGS="$(TEST_PKGS)" sh tools/deps.sh
@@ -87,3 +87,41 @@ $(B)/unit/%: tests/unit/%.c $(filter-out $(B)/asan/generator/main.o,$(OBJ_ASAN))
 	@mkdir -p $(dir $@)
 	$(CC) $(CSTD) -O1 -g $(ASAN) $(WARN) $(PKG_CFLAGS) -Igenerator -Ipublish -o $@ $^ $(PKG_LIBS) -lpthread -lm
 unit: $(UNIT)
+
+# ---------------------------------------------------------------------------
+# Fuzzing (tests/fuzz/): `make fuzz FUZZ_TIME=60` builds each libFuzzer
+# target with clang and the generator's sources (main.c aside) under ASan +
+# UBSan and runs it for FUZZ_TIME seconds, one after another.  New inputs go
+# to build/fuzz/corpus/NAME (seeded from tests/fuzz/corpus/NAME), crashes
+# to build/fuzz/NAME-crash-*; copy each into tests/fuzz/regress/NAME/, which
+# tests/t_fuzz_regress.sh replays.  Needs libclang-rt-14-dev for
+# -fsanitize=fuzzer.
+FUZZ_CC      ?= clang
+FUZZ_TIME    ?= 60
+FUZZ_TARGETS := page template csv yaml
+FUZZ_SAN     := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+FUZZ_SRC     := $(filter-out generator/main.c,$(SRC))
+FUZZ_OBJ     := $(patsubst %.c,$(B)/fuzz/obj/%.o,$(FUZZ_SRC)) $(B)/fuzz/obj/embed.o
+FUZZ_BIN     := $(patsubst %,$(B)/fuzz/fuzz_%,$(FUZZ_TARGETS))
+.SECONDARY: $(FUZZ_OBJ)
+
+$(B)/fuzz/obj/%.o: %.c $(wildcard generator/*.h publish/*.h) | $(B)/.deps-ok
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(CSTD) -O1 -g -fsanitize=fuzzer-no-link $(FUZZ_SAN) $(WARN) $(PKG_CFLAGS) -Igenerator -Ipublish -c $< -o $@
+
+$(B)/fuzz/obj/embed.o: $(B)/embed.c
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(CSTD) -O1 -Igenerator -c $< -o $@
+
+$(B)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_OBJ)
+	$(FUZZ_CC) $(CSTD) -O1 -g -fsanitize=fuzzer $(FUZZ_SAN) $(WARN) $(PKG_CFLAGS) -Igenerator -Ipublish \
+		-o $@ $^ $(PKG_LIBS) -lpthread -lm
+
+fuzz: $(FUZZ_BIN)
+	@for t in $(FUZZ_TARGETS); do \
+		mkdir -p $(B)/fuzz/corpus/$$t tests/fuzz/corpus/$$t; \
+		echo "fuzz_$$t: $(FUZZ_TIME) s"; \
+		$(B)/fuzz/fuzz_$$t -max_total_time=$(FUZZ_TIME) -timeout=10 -rss_limit_mb=2048 \
+			-close_fd_mask=2 -print_final_stats=1 -artifact_prefix=$(B)/fuzz/$$t-crash- \
+			$(B)/fuzz/corpus/$$t tests/fuzz/corpus/$$t || exit 1; \
+	done

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <time.h>
 
 #include "buf.h"
@@ -21,6 +22,7 @@
 #include "output.h"
 #include "print.h"
 #include "render.h"
+#include "search.h"
 #include "site.h"
 #include "template.h"
 #include "util.h"
@@ -38,6 +40,7 @@ struct build {
 	struct hooks **hooks;   /* per worker */
 	int n_workers;
 	char **html;            /* per page: content HTML kept for print pages, or NULL */
+	char **search;          /* per page: its search index record, or NULL */
 };
 
 struct worker {
@@ -65,6 +68,8 @@ static const char *S_hook_translate(void *ud, const char *lang, const char *key)
 static void S_render_page(struct build *b, struct hooks *h, struct page *p)
 {
 	struct render_env *env = &b->env;
+	if (site_page_body(b->site, p) < 0)
+		return;
 	struct value *hp = render_hook_page(env, p);
 	if (h && hooks_page(h, hp, p->src) < 0) {
 		value_free(hp);
@@ -94,6 +99,7 @@ static void S_render_page(struct build *b, struct hooks *h, struct page *p)
 	value_free(hp);
 	if (b->html)
 		b->html[p->index] = xstrdup(html.data);
+	b->search[p->index] = search_page(b->site, p, html.data);
 	struct value *ctx = render_context(env, p, buf_detach(&html, NULL), job.toc, pc);
 	const struct tpl *t = render_layout(env, render_layout_name(p));
 	struct buf out = BUF_INIT;
@@ -359,8 +365,35 @@ static void S_files(struct build *b)
 
 /* ------------------------------------------------------------------ */
 
+static double S_now(void)
+{
+	struct timespec t;
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (double)t.tv_sec * 1e3 + (double)t.tv_nsec / 1e6;
+}
+
+/* TOIVO_PHASES=1 prints how long each phase of the build took. */
+static void S_phase(const char *name, double *t)
+{
+	static int on = -1;
+	if (on < 0)
+		on = getenv("TOIVO_PHASES") != NULL;
+	static double cpu0;
+	double now = S_now();
+	struct rusage ru;
+	getrusage(RUSAGE_SELF, &ru);
+	double cpu = (double)(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) * 1e3 +
+		     (double)(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e3;
+	if (on && name)
+		fprintf(stderr, "phase %-10s %8.1f ms wall %8.1f ms cpu\n", name, now - *t, cpu - cpu0);
+	*t = now;
+	cpu0 = cpu;
+}
+
 int build_run(const struct build_opts *o)
 {
+	double tp;
+	S_phase(NULL, &tp);
 	struct timespec t0, t1;
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	diag_reset();
@@ -370,10 +403,12 @@ int build_run(const struct build_opts *o)
 	b.site = site_load(o->root);
 	if (!b.site)
 		goto out;
+	S_phase("load", &tp);
 	site_link(b.site);
 	gitdates_apply(b.site);
 	i18n_load(b.site);
 	render_env_init(&b.env, b.site, o->serve);
+	S_phase("link", &tp);
 	b.env.pdf = o->pdf;
 	if (diag_errors())
 		goto out;
@@ -384,6 +419,7 @@ int build_run(const struct build_opts *o)
 	size_t n = b.site->n_pages;
 	b.ids = xcalloc(n + 1, sizeof *b.ids);
 	b.links = xcalloc(n + 1, sizeof *b.links);
+	b.search = xcalloc(n + 1, sizeof *b.search);
 	if (render_layout(&b.env, "print"))
 		b.html = xcalloc(n + 1, sizeof *b.html);
 	int jobs = o->jobs > 0 ? o->jobs : cpu_count();
@@ -414,6 +450,7 @@ int build_run(const struct build_opts *o)
 		if (ws[i].index >= 0)
 			pthread_join(ws[i].thread, NULL);
 	free(ws);
+	S_phase("render", &tp);
 
 	const struct tpl *print = render_layout(&b.env, "print");
 	if (print && !diag_errors()) {
@@ -425,6 +462,7 @@ int build_run(const struct build_opts *o)
 	S_renames(&b);
 	S_aliases(&b);
 	S_sitemap(&b);
+	search_write(&b.out, b.site, b.search);
 	S_files(&b);
 	if (b.hooks[0]) {
 		struct value *pages = value_list();
@@ -433,13 +471,16 @@ int build_run(const struct build_opts *o)
 		hooks_done(b.hooks[0], b.env.hook_site, pages);
 		value_free(pages);
 	}
+	S_phase("extras", &tp);
 	check_site(b.site, b.ids, b.links, o->check);
+	S_phase("check", &tp);
 out:
 	if (staged) {
 		if (diag_errors())
 			output_abort(&b.out);
 		else
 			output_commit(&b.out);
+		S_phase("commit", &tp);
 	}
 	int errors = diag_errors();
 	size_t pages = b.site ? b.site->n_pages : 0;
@@ -450,6 +491,9 @@ out:
 	for (size_t i = 0; b.html && i < pages; i++)
 		free(b.html[i]);
 	free(b.html);
+	for (size_t i = 0; b.search && i < pages; i++)
+		free(b.search[i]);
+	free(b.search);
 	for (size_t i = 0; b.ids && i < pages; i++) {
 		value_free(b.ids[i]);
 		value_free(b.links[i]);
@@ -459,6 +503,7 @@ out:
 	if (b.site)
 		render_env_free(&b.env);
 	site_free(b.site);
+	S_phase("free", &tp);
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	double ms = (double)(t1.tv_sec - t0.tv_sec) * 1e3 + (double)(t1.tv_nsec - t0.tv_nsec) / 1e6;
 	if (errors) {

@@ -1,18 +1,42 @@
-/* output.h - the output folder, written whole or not at all.
+/* output.h - the output folder, written whole or not at all, and only
+ * where it changed.
  *
  * A build writes into a stage folder next to OUT; output_commit() swaps it
  * in with one rename (renameat2 RENAME_EXCHANGE when OUT exists) and then
  * removes the old tree; output_abort() removes the stage, leaving OUT as it
  * was.  Every path written is checked to stay inside the stage.
+ *
+ * A file whose bytes are the same as OUT's file at the same path is not
+ * written: the stage gets a hard link to OUT's file, so after the swap it
+ * is the same file with the same mtime (rsync, git and browsers' caches see
+ * only real changes), and the old tree's removal only drops a link.  Files
+ * in the stage are never written through such a link.
+ *
+ * The tree that the swap replaces is kept next to OUT as .OUT.toivo-prev
+ * and becomes the next build's stage: its folders are there already and
+ * its files that did not change since are OUT's files already, so a
+ * rebuild creates and removes only what changed.  What a build did not
+ * write is removed from the stage before the swap.
  */
 #ifndef TOIVO_OUTPUT_H
 #define TOIVO_OUTPUT_H
 
 #include <stddef.h>
 
+#include <pthread.h>
+#include <stdbool.h>
+
+#include "hmap.h"
+
 struct output {
 	char *out;      /* OUT as given */
 	char *stage;    /* the stage folder */
+	char *prev;     /* the previous tree kept for the next build */
+	int old_fd;     /* OUT, opened when it exists (files compared against), or -1 */
+	size_t stage_len;
+	bool reused;    /* the stage is an old tree: sweep what was not written */
+	pthread_mutex_t lock;
+	struct hmap written; /* stage-relative paths written (when reused) */
 };
 
 /* Prepares the stage for OUT.  Returns 0, or -1 after reporting (OUT is a

@@ -14,6 +14,8 @@
 #include "value.h"
 #include "vfs.h"
 
+static void S_share_lesson_pages(struct render_env *env);
+
 static const char *const S_kinds[] = { "home", "module", "lesson", "page", "404" };
 
 const char *render_layout_name(const struct page *p)
@@ -86,6 +88,7 @@ int render_env_init(struct render_env *env, struct site *s, bool serve)
 		env->site_val[k] = value_borrow(v);
 		env->strings[k] = value_borrow(value_copy(s->langs[k].strings));
 	}
+	S_share_lesson_pages(env);
 	return errors;
 }
 
@@ -102,6 +105,12 @@ void render_env_free(struct render_env *env)
 		}
 	}
 	value_free(env->hook_site);
+	for (size_t i = 0; i < env->n_shared; i++) {
+		env->shared[i]->borrowed = false;
+		value_free(env->shared[i]);
+	}
+	free(env->shared);
+	hmap_free(&env->lesson_pages);
 	hmap_free(&env->layouts);
 	tpl_cache_free(env->tpls);
 }
@@ -144,33 +153,107 @@ static bool S_is_ancestor(const struct page *a, const struct page *p)
 	return false;
 }
 
-/* The navigation: modules with their pages, then stand-alone pages. */
+/* How many lessons a module lists in the navigation around the current
+ * page, and how many lessons a language may have before the navigation
+ * lists only the lessons of the page's own module.  Both keep a page's
+ * navigation (and so the build) from growing with the size of the site. */
+#define NAV_WINDOW 50
+#define NAV_ALL_MAX 200
+
+static size_t S_lessons(const struct page *home)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < home->n_children; i++)
+		if (home->children[i]->kind == PAGE_MODULE)
+			n += home->children[i]->n_children;
+	return n;
+}
+
+/* The navigation: modules with their pages, then stand-alone pages.  A
+ * module lists its pages when the page is in it or the language is small;
+ * a long module lists NAV_WINDOW pages around the current one and says
+ * that there are more before or after. */
 static struct value *S_nav(const struct render_env *env, const struct page *p)
 {
 	const struct page *home = env->site->langs[p->lang].home;
 	struct value *nav = value_list();
 	if (!home)
 		return nav;
+	bool all = S_lessons(home) <= NAV_ALL_MAX;
 	for (int pass = 0; pass < 2; pass++) {
 		for (size_t i = 0; i < home->n_children; i++) {
 			const struct page *m = home->children[i];
 			if ((pass == 0) != (m->kind == PAGE_MODULE))
 				continue;
 			struct value *e = S_link(p, m);
+			bool active = S_is_ancestor(m, p);
 			value_set_bool(e, "current", m == p);
-			value_set_bool(e, "active", S_is_ancestor(m, p));
+			value_set_bool(e, "active", active);
 			value_set_bool(e, "is_page", m->kind != PAGE_MODULE);
 			struct value *pages = value_list();
-			for (size_t j = 0; j < m->n_children; j++) {
+			size_t from = 0, to = 0;
+			if (active || all) {
+				to = m->n_children;
+				if (to > NAV_WINDOW) {
+					/* The window around the child that holds p. */
+					size_t at = 0;
+					for (const struct page *a = p; a && a->parent; a = a->parent)
+						if (a->parent == m)
+							at = (size_t)(a->number > 0 ? a->number - 1 : 0);
+					from = at > NAV_WINDOW / 2 ? at - NAV_WINDOW / 2 : 0;
+					if (from + NAV_WINDOW > to)
+						from = to - NAV_WINDOW;
+					to = from + NAV_WINDOW;
+				}
+			}
+			for (size_t j = from; j < to; j++) {
 				struct value *c = S_link(p, m->children[j]);
 				value_set_bool(c, "current", m->children[j] == p);
 				value_push(pages, c);
 			}
 			value_set(e, "pages", pages);
+			value_set_bool(e, "more_before", from > 0);
+			value_set_bool(e, "more_after", to < m->n_children && (active || all));
 			value_push(nav, e);
 		}
 	}
 	return nav;
+}
+
+/* module.pages as seen from page p (a link per page of the module). */
+static struct value *S_module_pages(const struct page *p, const struct page *m, bool mark)
+{
+	struct value *pages = value_list();
+	for (size_t j = 0; j < m->n_children; j++) {
+		struct value *e = S_link(p, m->children[j]);
+		value_set_bool(e, "current", mark && m->children[j] == p);
+		value_set_num(e, "number", (double)(j + 1));
+		value_push(pages, e);
+	}
+	return pages;
+}
+
+/* The lessons of one folder share one module.pages list, made once: the
+ * links from any of them to the module's pages are the same, as they sit
+ * at the same depth (a page's link to itself goes up and back in,
+ * "../name/index.html").  Without it every lesson would list every lesson
+ * of its module: n^2 for a module of n lessons. */
+static void S_share_lesson_pages(struct render_env *env)
+{
+	const struct site *s = env->site;
+	for (size_t i = 0; i < s->n_pages; i++) {
+		const struct page *p = s->pages[i];
+		if (!p->module || p == p->module || !strcmp(p->name, "_index"))
+			continue;
+		char *key = xasprintf("%d\x1f%s", p->lang, p->dir);
+		if (!hmap_get(&env->lesson_pages, key)) {
+			struct value *v = value_borrow(S_module_pages(p, p->module, false));
+			hmap_put(&env->lesson_pages, key, v);
+			env->shared = xgrow(env->shared, &env->cap_shared, env->n_shared, sizeof *env->shared);
+			env->shared[env->n_shared++] = v;
+		}
+		free(key);
+	}
 }
 
 struct value *render_hook_page(const struct render_env *env, const struct page *p)
@@ -218,6 +301,8 @@ struct value *render_context(const struct render_env *env, const struct page *p,
 	value_set_str(pg, "permalink", perma);
 	value_set_str(pg, "source", p->src);
 	value_set_str(pg, "url", "index.html");
+	if (p->module && p->parent == p->module && p != p->module)
+		value_set_num(pg, "number", p->number);
 	if (p->updated > 0)
 		value_set(pg, "updated", S_date(p->updated, lang));
 	const char *rev = value_string(value_get(params, "reviewed"));
@@ -240,14 +325,13 @@ struct value *render_context(const struct render_env *env, const struct page *p,
 
 	if (p->module) {
 		struct value *m = S_link(p, p->module);
-		struct value *pages = value_list();
-		for (size_t j = 0; j < p->module->n_children; j++) {
-			struct value *e = S_link(p, p->module->children[j]);
-			value_set_bool(e, "current", p->module->children[j] == p);
-			value_set_num(e, "number", (double)(j + 1));
-			value_push(pages, e);
+		struct value *pages = NULL;
+		if (p != p->module && strcmp(p->name, "_index")) {
+			char *key = xasprintf("%d\x1f%s", p->lang, p->dir);
+			pages = hmap_get(&env->lesson_pages, key);
+			free(key);
 		}
-		value_set(m, "pages", pages);
+		value_set(m, "pages", pages ? pages : S_module_pages(p, p->module, true));
 		value_set_bool(m, "current", p->module == p);
 		if (env->pdf) {
 			char *pdf = print_pdf_path(p->module);

@@ -21,6 +21,9 @@ struct render_env {
 	struct value *site_val[SITE_MAX_LANGS];  /* "site" map per language, shared */
 	struct value *strings[SITE_MAX_LANGS];   /* "t" map per language, shared */
 	struct value *hook_site;        /* block.site for hooks */
+	struct hmap lesson_pages;       /* "lang\x1fdir" -> module.pages shared by the lessons there */
+	struct value **shared;          /* the lists above, freed with env */
+	size_t n_shared, cap_shared;
 	time_t build_time;
 	bool serve;                     /* inject the live-reload script */
 	bool pdf;                       /* modules link to their PDF (toivo pdf) */

@@ -199,12 +199,15 @@ static void S_add_page(struct site *s, const char *dir, const char *file, const 
 	p->layout = value_string(value_get(fm, "layout"));
 	const struct value *w = value_get(fm, "weight");
 	p->weight = w && w->kind == V_NUM ? w->u.n : 0;
-	p->body = xstrndup(text + off, len - off);
+	p->body_off = off;
 	p->body_len = len - off;
 	p->body_line = body_line;
+	p->src_size = len;
 	struct stat st;
-	if (stat(full, &st) == 0)
+	if (stat(full, &st) == 0) {
 		p->updated = st.st_mtime;
+		p->src_mtime = st.st_mtim;
+	}
 	p->index = s->n_pages;
 	s->pages = xgrow(s->pages, &s->cap_pages, s->n_pages, sizeof *s->pages);
 	s->pages[s->n_pages++] = p;
@@ -485,6 +488,32 @@ char *site_src_path(const struct site *s, const char *src, int *lang)
 	free(name);
 	free(dir);
 	free(rel);
+	return r;
+}
+
+int site_page_body(const struct site *s, struct page *p)
+{
+	if (p->body)
+		return 0;
+	char *full = path_join(s->root, p->src);
+	char *text = NULL;
+	size_t len = 0;
+	struct stat st;
+	int r = file_read(&text, &len, full);
+	if (r < 0) {
+		diag_error(p->src, 0, 0, "cannot read: %s", strerror(errno));
+	} else if (len != p->src_size || stat(full, &st) < 0 ||
+		   st.st_mtim.tv_sec != p->src_mtime.tv_sec || st.st_mtim.tv_nsec != p->src_mtime.tv_nsec) {
+		diag_error(p->src, 0, 0, "changed while the site was being built; build again");
+		r = -1;
+	} else {
+		memmove(text, text + p->body_off, len - p->body_off);
+		text[len - p->body_off] = '\0';
+		p->body = text;
+		text = NULL;
+	}
+	free(text);
+	free(full);
 	return r;
 }
 

@@ -34,8 +34,12 @@ struct page {
 	double weight;
 	bool draft;
 	char *key;              /* translation key: dir/name, or fm translation_key */
-	char *body;             /* Markdown after the front matter; freed after rendering */
+	char *body;             /* Markdown after the front matter: read by site_page_body()
+				 * when the page is rendered, freed after */
 	size_t body_len;
+	size_t body_off;        /* where the body starts in src */
+	size_t src_size;        /* src's size and mtime when it was scanned */
+	struct timespec src_mtime;
 	int body_line;          /* line of the body's first line in src */
 	time_t updated;         /* last change: git commit time or mtime */
 	bool committed;         /* updated comes from a commit */
@@ -96,6 +100,10 @@ void site_free(struct site *s);
  * ("content/pori/vanha.fi.md" -> "fi/pori/vanha/"), with its language in
  * *lang; NULL when the name is not a page of a known language. */
 char *site_src_path(const struct site *s, const char *src, int *lang);
+/* Reads the page's Markdown body into p->body (the scan keeps only the
+ * front matter, so memory does not grow with the pages' text).  0, or -1
+ * after reporting (the file went away or changed since the scan). */
+int site_page_body(const struct site *s, struct page *p);
 /* The page with this source path ("content/x.fi.md"), or NULL. */
 struct page *site_find_src(const struct site *s, const char *src);
 /* The output folder path of a content folder in a language ("pori" in en →
