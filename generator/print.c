@@ -189,19 +189,6 @@ static void S_rewrite(struct buf *out, const struct doc *d, const struct page *p
 	}
 }
 
-static struct value *S_date(time_t t, const char *lang)
-{
-	struct value *v = value_map();
-	struct buf b = BUF_INIT;
-	i18n_iso_date(&b, t);
-	value_set_str(v, "iso", b.data);
-	buf_reset(&b);
-	i18n_date(&b, t, lang);
-	value_set_str(v, "display", b.data);
-	buf_free(&b);
-	return v;
-}
-
 struct print_job {
 	const struct print_ctx *pc;
 	struct doc d;
@@ -277,7 +264,7 @@ static void S_emit(struct print_job *j, const struct page *p, const char *kind,
 	char *back = site_rel(j->d.dir, p->path);
 	value_set(pg, "url", value_str_own(back, strlen(back)));
 	if (j->updated > 0)
-		value_set(pg, "updated", S_date(j->updated, lang));
+		value_set(pg, "updated", render_date(j->updated, lang));
 	value_set(c, "page", pg);
 	struct value *pr = value_map();
 	value_set_str(pr, "kind", kind);

@@ -1,6 +1,7 @@
 /* render.c - the context a template sees for a page, built from the site
  * model: everything a page needs is looked up through its own links
  * (parent, module, translations), never by scanning all pages. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -15,6 +16,7 @@
 #include "vfs.h"
 
 static void S_share_lesson_pages(struct render_env *env);
+static void S_share_nav(struct render_env *env);
 
 static const char *const S_kinds[] = { "home", "module", "lesson", "page", "404" };
 
@@ -23,18 +25,20 @@ const char *render_layout_name(const struct page *p)
 	return p->layout ? p->layout : S_kinds[p->kind];
 }
 
-static int S_load_layout(struct render_env *env, const char *name, const char *who)
+/* who, line, col: where the layout is named (a page's `layout:`), for
+ * the message. */
+static int S_load_layout(struct render_env *env, const char *name, const char *who, int line, int col)
 {
 	if (hmap_get(&env->layouts, name))
 		return 0;
 	if (strchr(name, '/') || name[0] == '.' || !*name) {
-		diag_error(who, 0, 0, "layout '%s' must be a name such as 'lesson'", name);
+		diag_error(who, line, col, "layout '%s' must be a name such as 'lesson'", name);
 		return 1;
 	}
 	char *path = xasprintf("%s/layouts/%s.mustache", env->site->theme_dir, name);
 	int err = 0;
 	if (!vfs_exists(path)) {
-		diag_error(who, 0, 0, "layout '%s' not found: no file %s; create it or choose another layout",
+		diag_error(who, line, col, "layout '%s' not found: no file %s; create it or choose another layout",
 			   name, str_starts_with(path, "builtin:") ? path + 8 : path);
 		err = 1;
 	} else {
@@ -59,16 +63,19 @@ int render_env_init(struct render_env *env, struct site *s, bool serve)
 	tpl_cache_add_dir(env->tpls, pd);
 	free(pd);
 	int errors = 0;
-	errors += S_load_layout(env, "404", s->config_path);
+	errors += S_load_layout(env, "404", s->config_path, 0, 0);
 	/* Print pages are made when the theme has a print layout and the site
 	 * does not turn them off (print: false). */
 	char *pl = xasprintf("%s/layouts/print.mustache", s->theme_dir);
 	const struct value *pv = value_get(s->config, "print");
 	if (vfs_exists(pl) && !(pv && pv->kind == V_BOOL && !pv->u.b))
-		errors += S_load_layout(env, "print", s->config_path);
+		errors += S_load_layout(env, "print", s->config_path, 0, 0);
 	free(pl);
-	for (size_t i = 0; i < s->n_pages; i++)
-		errors += S_load_layout(env, render_layout_name(s->pages[i]), s->pages[i]->src);
+	for (size_t i = 0; i < s->n_pages; i++) {
+		const struct value *lv = value_get(s->pages[i]->fm, "layout");
+		errors += S_load_layout(env, render_layout_name(s->pages[i]), s->pages[i]->src,
+					lv ? lv->line : 0, lv ? lv->col : 0);
+	}
 
 	env->hook_site = value_map();
 	value_set_str(env->hook_site, "title", s->langs[s->default_lang].title);
@@ -89,6 +96,7 @@ int render_env_init(struct render_env *env, struct site *s, bool serve)
 		env->strings[k] = value_borrow(value_copy(s->langs[k].strings));
 	}
 	S_share_lesson_pages(env);
+	S_share_nav(env);
 	return errors;
 }
 
@@ -106,11 +114,15 @@ void render_env_free(struct render_env *env)
 	}
 	value_free(env->hook_site);
 	for (size_t i = 0; i < env->n_shared; i++) {
-		env->shared[i]->borrowed = false;
-		value_free(env->shared[i]);
+		struct value *v = env->shared[i];
+		v->borrowed = false;
+		for (size_t j = 0; j < v->u.list.n; j++)
+			v->u.list.items[j]->borrowed = false;
+		value_free(v);
 	}
 	free(env->shared);
 	hmap_free(&env->lesson_pages);
+	hmap_free(&env->nav_shared);
 	hmap_free(&env->layouts);
 	tpl_cache_free(env->tpls);
 }
@@ -132,7 +144,7 @@ static struct value *S_link(const struct page *from, const struct page *to)
 	return v;
 }
 
-static struct value *S_date(time_t t, const char *lang)
+struct value *render_date(time_t t, const char *lang)
 {
 	struct value *v = value_map();
 	struct buf b = BUF_INIT;
@@ -169,55 +181,131 @@ static size_t S_lessons(const struct page *home)
 	return n;
 }
 
+/* One entry of the navigation: top-level page m seen from page `from`
+ * (its path makes the URLs), for page p (NULL for the shared entries:
+ * nothing current, nothing active). */
+static struct value *S_nav_entry(const struct page *from, const struct page *p, const struct page *m, bool all)
+{
+	struct value *e = S_link(from, m);
+	bool active = p && S_is_ancestor(m, p);
+	value_set_bool(e, "current", m == p);
+	value_set_bool(e, "active", active);
+	value_set_bool(e, "is_page", m->kind != PAGE_MODULE);
+	struct value *pages = value_list();
+	size_t lo = 0, hi = 0;
+	if (active || all) {
+		hi = m->n_children;
+		if (hi > NAV_WINDOW) {
+			/* The window around the child that holds p. */
+			size_t at = 0;
+			for (const struct page *a = p; a && a->parent; a = a->parent)
+				if (a->parent == m)
+					at = (size_t)(a->number > 0 ? a->number - 1 : 0);
+			lo = at > NAV_WINDOW / 2 ? at - NAV_WINDOW / 2 : 0;
+			if (lo + NAV_WINDOW > hi)
+				lo = hi - NAV_WINDOW;
+			hi = lo + NAV_WINDOW;
+		}
+	}
+	for (size_t j = lo; j < hi; j++) {
+		struct value *c = S_link(from, m->children[j]);
+		value_set_bool(c, "current", m->children[j] == p);
+		value_push(pages, c);
+	}
+	value_set(e, "pages", pages);
+	value_set_bool(e, "more_before", lo > 0);
+	value_set_bool(e, "more_after", hi < m->n_children && (active || all));
+	return e;
+}
+
+/* The top-level pages in navigation order: modules, then stand-alone
+ * pages; *n gets their number (the caller frees the array). */
+static const struct page **S_nav_order(const struct page *home, size_t *n)
+{
+	const struct page **v = xcalloc(home->n_children + 1, sizeof *v);
+	*n = 0;
+	for (int pass = 0; pass < 2; pass++)
+		for (size_t i = 0; i < home->n_children; i++)
+			if ((pass == 0) == (home->children[i]->kind == PAGE_MODULE))
+				v[(*n)++] = home->children[i];
+	return v;
+}
+
+static size_t S_depth(const char *path)
+{
+	size_t d = 0;
+	for (; *path; path++)
+		d += *path == '/';
+	return d;
+}
+
 /* The navigation: modules with their pages, then stand-alone pages.  A
  * module lists its pages when the page is in it or the language is small;
  * a long module lists NAV_WINDOW pages around the current one and says
- * that there are more before or after. */
+ * that there are more before or after.  The entries of modules the page is
+ * not in are the same for every page at the same depth: they are made
+ * once (S_share_nav) and borrowed. */
 static struct value *S_nav(const struct render_env *env, const struct page *p)
 {
 	const struct page *home = env->site->langs[p->lang].home;
 	struct value *nav = value_list();
 	if (!home)
 		return nav;
+	char key[32];
+	snprintf(key, sizeof key, "%d\x1f%zu", p->lang, S_depth(p->path));
+	const struct value *shared = hmap_get(&env->nav_shared, key);
 	bool all = S_lessons(home) <= NAV_ALL_MAX;
-	for (int pass = 0; pass < 2; pass++) {
-		for (size_t i = 0; i < home->n_children; i++) {
-			const struct page *m = home->children[i];
-			if ((pass == 0) != (m->kind == PAGE_MODULE))
-				continue;
-			struct value *e = S_link(p, m);
-			bool active = S_is_ancestor(m, p);
-			value_set_bool(e, "current", m == p);
-			value_set_bool(e, "active", active);
-			value_set_bool(e, "is_page", m->kind != PAGE_MODULE);
-			struct value *pages = value_list();
-			size_t from = 0, to = 0;
-			if (active || all) {
-				to = m->n_children;
-				if (to > NAV_WINDOW) {
-					/* The window around the child that holds p. */
-					size_t at = 0;
-					for (const struct page *a = p; a && a->parent; a = a->parent)
-						if (a->parent == m)
-							at = (size_t)(a->number > 0 ? a->number - 1 : 0);
-					from = at > NAV_WINDOW / 2 ? at - NAV_WINDOW / 2 : 0;
-					if (from + NAV_WINDOW > to)
-						from = to - NAV_WINDOW;
-					to = from + NAV_WINDOW;
-				}
-			}
-			for (size_t j = from; j < to; j++) {
-				struct value *c = S_link(p, m->children[j]);
-				value_set_bool(c, "current", m->children[j] == p);
-				value_push(pages, c);
-			}
-			value_set(e, "pages", pages);
-			value_set_bool(e, "more_before", from > 0);
-			value_set_bool(e, "more_after", to < m->n_children && (active || all));
-			value_push(nav, e);
-		}
+	size_t n;
+	const struct page **order = S_nav_order(home, &n);
+	for (size_t i = 0; i < n; i++) {
+		const struct page *m = order[i];
+		if (shared && i < shared->u.list.n && !S_is_ancestor(m, p))
+			value_push(nav, shared->u.list.items[i]);
+		else
+			value_push(nav, S_nav_entry(p, p, m, all));
 	}
+	free(order);
 	return nav;
+}
+
+static void S_keep_shared(struct render_env *env, struct value *v)
+{
+	env->shared = xgrow(env->shared, &env->cap_shared, env->n_shared, sizeof *env->shared);
+	env->shared[env->n_shared++] = v;
+}
+
+/* The shared navigation entries for every language and depth that pages
+ * have: seen from a made-up path of that depth ("fi/\1/\1/") that shares
+ * no folder with any page but the language's. */
+static void S_share_nav(struct render_env *env)
+{
+	const struct site *s = env->site;
+	for (size_t i = 0; i < s->n_pages; i++) {
+		const struct page *p = s->pages[i];
+		const struct page *home = s->langs[p->lang].home;
+		size_t depth = S_depth(p->path);
+		char key[32];
+		snprintf(key, sizeof key, "%d\x1f%zu", p->lang, depth);
+		if (!home || hmap_get(&env->nav_shared, key))
+			continue;
+		struct buf path = BUF_INIT;
+		buf_printf(&path, "%s/", s->langs[p->lang].code);
+		for (size_t d = 1; d < depth; d++)
+			buf_puts(&path, "\x01/");
+		struct page from = { 0 };
+		from.path = path.data;
+		from.lang = p->lang;
+		bool all = S_lessons(home) <= NAV_ALL_MAX;
+		size_t n;
+		const struct page **order = S_nav_order(home, &n);
+		struct value *list = value_list();
+		for (size_t j = 0; j < n; j++)
+			value_push(list, value_borrow(S_nav_entry(&from, NULL, order[j], all)));
+		free(order);
+		buf_free(&path);
+		hmap_put(&env->nav_shared, key, value_borrow(list));
+		S_keep_shared(env, list);
+	}
 }
 
 /* module.pages as seen from page p (a link per page of the module). */
@@ -249,8 +337,7 @@ static void S_share_lesson_pages(struct render_env *env)
 		if (!hmap_get(&env->lesson_pages, key)) {
 			struct value *v = value_borrow(S_module_pages(p, p->module, false));
 			hmap_put(&env->lesson_pages, key, v);
-			env->shared = xgrow(env->shared, &env->cap_shared, env->n_shared, sizeof *env->shared);
-			env->shared[env->n_shared++] = v;
+			S_keep_shared(env, v);
 		}
 		free(key);
 	}
@@ -304,11 +391,11 @@ struct value *render_context(const struct render_env *env, const struct page *p,
 	if (p->module && p->parent == p->module && p != p->module)
 		value_set_num(pg, "number", p->number);
 	if (p->updated > 0)
-		value_set(pg, "updated", S_date(p->updated, lang));
+		value_set(pg, "updated", render_date(p->updated, lang));
 	const char *rev = value_string(value_get(params, "reviewed"));
 	time_t rt = i18n_parse_date(rev);
 	if (rt != (time_t)-1)
-		value_set(pg, "reviewed", S_date(rt, lang));
+		value_set(pg, "reviewed", render_date(rt, lang));
 	const char *rby = value_string(value_get(params, "reviewed_by"));
 	if (rby)
 		value_set_str(pg, "reviewed_by", rby);
@@ -413,7 +500,7 @@ struct value *render_context(const struct render_env *env, const struct page *p,
 	char *ct = buf_detach(&cite, &cl);
 	value_set(c, "cite", value_str_own(ct, cl));
 	value_set(c, "build", value_map());
-	value_set(value_get(c, "build"), "date", S_date(env->build_time, lang));
+	value_set(value_get(c, "build"), "date", render_date(env->build_time, lang));
 	value_set_bool(c, "serve", env->serve);
 	free(perma);
 	return c;

@@ -22,6 +22,7 @@ struct render_env {
 	struct value *strings[SITE_MAX_LANGS];   /* "t" map per language, shared */
 	struct value *hook_site;        /* block.site for hooks */
 	struct hmap lesson_pages;       /* "lang\x1fdir" -> module.pages shared by the lessons there */
+	struct hmap nav_shared;         /* "lang\x1fdepth" -> nav entries seen from that depth */
 	struct value **shared;          /* the lists above, freed with env */
 	size_t n_shared, cap_shared;
 	time_t build_time;
@@ -49,5 +50,7 @@ struct value *render_hook_page(const struct render_env *env, const struct page *
 
 /* The layout name of a page: front matter `layout`, or its kind. */
 const char *render_layout_name(const struct page *p);
+/* {iso, display} for a date, display as the language writes it. */
+struct value *render_date(time_t t, const char *lang);
 
 #endif

@@ -334,31 +334,9 @@ void search_plain_text(struct buf *text, const char *html)
 /* records                                                              */
 /* ------------------------------------------------------------------ */
 
-static void S_json(struct buf *b, const char *s, size_t len)
-{
-	buf_putc(b, '"');
-	for (size_t i = 0; i < len; i++) {
-		unsigned char c = (unsigned char)s[i];
-		if (c == '"' || c == '\\') {
-			buf_putc(b, '\\');
-			buf_putc(b, (char)c);
-		} else if (c < 0x20 || c == '<') {
-			buf_printf(b, "\\u%04x", c);
-		} else if (c == 0xe2 && i + 2 < len && (unsigned char)s[i + 1] == 0x80 &&
-			   ((unsigned char)s[i + 2] == 0xa8 || (unsigned char)s[i + 2] == 0xa9)) {
-			/* U+2028 and U+2029 end lines in older JavaScript. */
-			buf_printf(b, "\\u%04x", (unsigned char)s[i + 2] == 0xa8 ? 0x2028 : 0x2029);
-			i += 2;
-		} else {
-			buf_putc(b, (char)c);
-		}
-	}
-	buf_putc(b, '"');
-}
-
 static void S_json_str(struct buf *b, const char *s)
 {
-	S_json(b, s ? s : "", s ? strlen(s) : 0);
+	value_json_string(b, s ? s : "", s ? strlen(s) : 0);
 }
 
 /* Appends to b (space-separated) the words of folded text t that set has
@@ -430,7 +408,7 @@ char *search_page(const struct site *s, const struct page *p, const char *html)
 			if (r.data[r.len - 1] == ']')
 				buf_putc(&r, ',');
 			buf_putc(&r, '[');
-			S_json(&r, text.data + a, e - a);
+			value_json_string(&r, text.data + a, e - a);
 			buf_putc(&r, ',');
 			S_json_str(&r, x.h[i].id);
 			buf_putc(&r, ']');
@@ -449,7 +427,7 @@ char *search_page(const struct site *s, const struct page *p, const char *html)
 		while (cut > 0 && ((unsigned char)text.data[cut] & 0xc0) == 0x80)
 			cut--;
 	}
-	S_json(&r, text.data, cut);
+	value_json_string(&r, text.data, cut);
 	buf_putc(&r, ',');
 	struct buf words = BUF_INIT;
 	if (cut < text.len) {
@@ -463,7 +441,7 @@ char *search_page(const struct site *s, const struct page *p, const char *html)
 		hmap_free(&set);
 		buf_free(&folded);
 	}
-	S_json(&r, words.data, words.len);
+	value_json_string(&r, words.data, words.len);
 	buf_putc(&r, ']');
 	buf_free(&words);
 	buf_free(&text);

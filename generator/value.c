@@ -230,7 +230,7 @@ void value_to_text(struct buf *b, const struct value *v)
 	}
 }
 
-static void S_json_str(struct buf *b, const char *s, size_t len)
+void value_json_string(struct buf *b, const char *s, size_t len)
 {
 	buf_putc(b, '"');
 	for (size_t i = 0; i < len; i++) {
@@ -243,6 +243,11 @@ static void S_json_str(struct buf *b, const char *s, size_t len)
 		} else if (c < 0x20 || c == '<') {
 			/* '<' escaped so JSON can sit inside a <script> element. */
 			buf_printf(b, "\\u%04x", c);
+		} else if (c == 0xe2 && i + 2 < len && (unsigned char)s[i + 1] == 0x80 &&
+			   ((unsigned char)s[i + 2] == 0xa8 || (unsigned char)s[i + 2] == 0xa9)) {
+			/* U+2028 and U+2029 end lines in older JavaScript. */
+			buf_printf(b, "\\u%04x", (unsigned char)s[i + 2] == 0xa8 ? 0x2028 : 0x2029);
+			i += 2;
 		} else {
 			buf_putc(b, (char)c);
 		}
@@ -260,7 +265,7 @@ void value_to_json(struct buf *b, const struct value *v)
 	case V_NULL: buf_puts(b, "null"); break;
 	case V_BOOL:
 	case V_NUM: value_to_text(b, v); break;
-	case V_STR: S_json_str(b, v->u.str.s, v->u.str.len); break;
+	case V_STR: value_json_string(b, v->u.str.s, v->u.str.len); break;
 	case V_LIST:
 		buf_putc(b, '[');
 		for (size_t i = 0; i < v->u.list.n; i++) {
@@ -275,7 +280,7 @@ void value_to_json(struct buf *b, const struct value *v)
 		for (size_t i = 0; i < v->u.map.n; i++) {
 			if (i)
 				buf_putc(b, ',');
-			S_json_str(b, v->u.map.keys[i], strlen(v->u.map.keys[i]));
+			value_json_string(b, v->u.map.keys[i], strlen(v->u.map.keys[i]));
 			buf_putc(b, ':');
 			value_to_json(b, v->u.map.vals[i]);
 		}

@@ -61,6 +61,8 @@ bool value_truthy(const struct value *v);
 /* Appends the textual form (numbers shortest, true/false, null as "") */
 struct buf;
 void value_to_text(struct buf *b, const struct value *v);
+/* Writes s as a JSON string, safe inside a <script> element. */
+void value_json_string(struct buf *b, const char *s, size_t len);
 /* Writes v as JSON. */
 void value_to_json(struct buf *b, const struct value *v);
 
