@@ -114,10 +114,12 @@ static int S_config(struct site *s)
 	if (!bu || !*bu)
 		bu = "/";
 	s->base_url = xasprintf("%s%s", bu, str_ends_with(bu, "/") ? "" : "/");
-	const char *theme = value_string(value_get(c, "theme"));
+	const struct value *tv = value_get(c, "theme");
+	const char *theme = value_string(tv);
+	int tl = tv ? tv->line : 0, tc = tv ? tv->col : 0;
 	s->theme = xstrdup(theme ? theme : "default");
-	if (strchr(s->theme, '/') || s->theme[0] == '.') {
-		diag_error(s->config_path, 0, 0, "theme '%s' must be a folder name under themes/", s->theme);
+	if (!*s->theme || strchr(s->theme, '/') || strchr(s->theme, '\\') || s->theme[0] == '.') {
+		diag_error(s->config_path, tl, tc, "theme '%s' must be a folder name under themes/", s->theme);
 		return -1;
 	}
 	char *td = xasprintf("%s/themes/%s", s->root, s->theme);
@@ -127,7 +129,7 @@ static int S_config(struct site *s)
 		free(td);
 		s->theme_dir = xstrdup("builtin:themes/default");
 	} else {
-		diag_error(s->config_path, 0, 0, "theme '%s' not found: no folder %s", s->theme, td);
+		diag_error(s->config_path, tl, tc, "theme '%s' not found: no folder %s", s->theme, td);
 		free(td);
 		return -1;
 	}
@@ -141,11 +143,6 @@ static int S_config(struct site *s)
 /* ------------------------------------------------------------------ */
 /* scanning content/                                                  */
 /* ------------------------------------------------------------------ */
-
-static int S_cmp_str(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
 
 /* Splits "name.fi.md" into name and language index; -1 when not a page. */
 static int S_page_lang(const struct site *s, const char *file, char **name)
@@ -223,24 +220,13 @@ out:
 static void S_scan(struct site *s, const char *dir, int depth)
 {
 	char *full = *dir ? xasprintf("%s/content/%s", s->root, dir) : xasprintf("%s/content", s->root);
-	DIR *d = opendir(full);
-	if (!d) {
+	size_t n;
+	char **names = dir_names(full, &n);
+	if (!names) {
 		diag_error(full, 0, 0, "cannot read the folder: %s", strerror(errno));
 		free(full);
 		return;
 	}
-	char **names = NULL;
-	size_t n = 0, cap = 0;
-	struct dirent *e;
-	while ((e = readdir(d))) {
-		if (e->d_name[0] == '.')
-			continue;
-		names = xgrow(names, &cap, n, sizeof *names);
-		names[n++] = xstrdup(e->d_name);
-	}
-	closedir(d);
-	if (n > 1)
-		qsort(names, n, sizeof *names, S_cmp_str);
 	for (size_t i = 0; i < n; i++) {
 		char *path = path_join(full, names[i]);
 		char *rel = *dir ? xasprintf("%s/%s", dir, names[i]) : xstrdup(names[i]);

@@ -5,6 +5,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "diag.h"
 #include "embed.h"
 #include "util.h"
 #include "vfs.h"
@@ -40,32 +41,16 @@ int vfs_tpl_read(void *ud, const char *path, char **text, size_t *len)
 	return vfs_read(text, len, path);
 }
 
-static int S_cmp(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 static void S_walk_disk(const char *dir, const char *rel,
 			void (*fn)(void *, const char *, const char *), void *ud)
 {
 	char *full = *rel ? path_join(dir, rel) : xstrdup(dir);
-	DIR *d = opendir(full);
-	if (!d) {
+	size_t n;
+	char **names = dir_names(full, &n);
+	if (!names) {
 		free(full);
 		return;
 	}
-	char **names = NULL;
-	size_t n = 0, cap = 0;
-	struct dirent *e;
-	while ((e = readdir(d))) {
-		if (e->d_name[0] == '.')
-			continue;
-		names = xgrow(names, &cap, n, sizeof *names);
-		names[n++] = xstrdup(e->d_name);
-	}
-	closedir(d);
-	if (n > 1)
-		qsort(names, n, sizeof *names, S_cmp);
 	for (size_t i = 0; i < n; i++) {
 		char *r = *rel ? path_join(rel, names[i]) : xstrdup(names[i]);
 		char *f = path_join(dir, r);
@@ -75,6 +60,10 @@ static void S_walk_disk(const char *dir, const char *rel,
 				S_walk_disk(dir, r, fn, ud);
 			else if (S_ISREG(st.st_mode))
 				fn(ud, f, r);
+			else if (S_ISLNK(st.st_mode))
+				/* It could lead anywhere: out of the site, or to
+				 * files nobody meant to publish. */
+				diag_warn(f, 0, 0, "symbolic link skipped; copy the file in instead");
 		}
 		free(f);
 		free(r);
