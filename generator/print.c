@@ -399,7 +399,8 @@ void print_pages(const struct print_ctx *pc)
 		char *dir = xasprintf("%sprint/", p->path);
 		struct print_job j;
 		S_job_init(&j, pc, dir);
-		S_add(&j, p, 2, true);
+		/* Alone on its page: its headings keep their levels under the h1. */
+		S_add(&j, p, 1, true);
 		char *name = S_last(p->path);
 		S_emit(&j, p, "form", p->title, name, manifest);
 		free(name);
