@@ -224,7 +224,7 @@ static void S_aliases(struct build *b)
 			if (!u)
 				continue;
 			char *norm = path_normalize(u[0] == '/' ? u + 1 : u);
-			if (!norm || !*norm || strstr(norm, "://")) {
+			if (!norm || !*norm || strstr(u, "://") || str_starts_with(u, "//")) {
 				diag_error(p->src, a->line, a->col, "alias '%s' leaves the site; write a path such as /%s/old-name/",
 					   u, s->langs[p->lang].code);
 				free(norm);
@@ -412,7 +412,7 @@ int build_run(const struct build_opts *o)
 	b.env.pdf = o->pdf;
 	if (diag_errors())
 		goto out;
-	if (output_begin(&b.out, o->out) < 0)
+	if (output_check_place(o->out, o->root) < 0 || output_begin(&b.out, o->out) < 0)
 		goto out;
 	staged = true;
 

@@ -19,7 +19,8 @@ struct value;
 /* Parses text into *out (caller frees with value_free).  Errors are reported
  * as `path:LINE: error: ...` (a row with the wrong number of fields, an
  * unterminated quote, a character after a closing quote, an empty or
- * duplicate header name); then it returns -1 with *out NULL. */
+ * duplicate header name, invalid UTF-8 or a NUL byte); then it returns -1
+ * with *out NULL. */
 int csv_parse(struct value **out, const char *text, size_t len, const char *path);
 
 #endif

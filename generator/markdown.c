@@ -4,6 +4,8 @@
 #include <cmark-gfm.h>
 #include <cmark-gfm-core-extensions.h>
 #include <cmark-gfm-extension_api.h>
+#include <stdint.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -23,6 +25,23 @@ static const char *const S_exts[] = {
 void markdown_init(void)
 {
 	cmark_gfm_core_extensions_ensure_registered();
+}
+
+/* cmark-gfm keeps the table of inline special characters in a global:
+ * each parser adds its extensions' characters ('~' for strikethrough,
+ * ':' 'w' '@' for autolinks) when it parses inlines and removes them when
+ * it is done, so two threads parsing at once make each other miss
+ * strikethrough and autolinks now and then (see github/cmark-gfm#221 and
+ * standardese/standardese#199).  The inline pass (cmark_parser_finish)
+ * runs under this lock; block parsing, the walk and rendering do not. */
+static pthread_mutex_t S_inline_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static cmark_node *S_finish(cmark_parser *p)
+{
+	pthread_mutex_lock(&S_inline_lock);
+	cmark_node *doc = cmark_parser_finish(p);
+	pthread_mutex_unlock(&S_inline_lock);
+	return doc;
 }
 
 static cmark_parser *S_parser(bool unsafe)
@@ -46,7 +65,7 @@ char *markdown_simple(const char *md, size_t len, bool unsafe)
 {
 	cmark_parser *p = S_parser(unsafe);
 	cmark_parser_feed(p, md, len);
-	cmark_node *doc = cmark_parser_finish(p);
+	cmark_node *doc = S_finish(p);
 	char *html = cmark_render_html(doc, S_opts(unsafe), cmark_parser_get_syntax_extensions(p));
 	cmark_node_free(doc);
 	cmark_parser_free(p);
@@ -274,13 +293,22 @@ static void S_heading(struct markdown_job *job, struct walk *w, cmark_node *h)
 	struct buf text = BUF_INIT, id = BUF_INIT;
 	S_plain(&text, h);
 	markdown_slugify(&id, text.data, text.len);
-	/* Unique within the page: a second "Tulokset" becomes tulokset-2. */
+	/* Unique within the page: a second "Tulokset" becomes tulokset-2.
+	 * Each id keeps the next suffix to try, so that many equal headings
+	 * take linear time, not quadratic. */
 	size_t base = id.len;
-	for (int k = 2; hmap_get(&w->ids, id.data); k++) {
-		buf_truncate(&id, base);
-		buf_printf(&id, "-%d", k);
+	uintptr_t next = (uintptr_t)hmap_get(&w->ids, id.data);
+	if (next) {
+		char *b = xstrndup(id.data, base);
+		do {
+			buf_truncate(&id, base);
+			buf_printf(&id, "-%ju", (uintmax_t)next);
+			next++;
+		} while (hmap_get(&w->ids, id.data));
+		hmap_put(&w->ids, b, (void *)next);
+		free(b);
 	}
-	hmap_put(&w->ids, id.data, (void *)1);
+	hmap_put(&w->ids, id.data, (void *)(uintptr_t)2);
 	value_push(job->ids, value_str(id.data));
 
 	struct buf enter = BUF_INIT, leave = BUF_INIT;
@@ -363,7 +391,7 @@ int markdown_render(struct buf *out, struct markdown_job *job)
 	job->errors = 0;
 	cmark_parser *p = S_parser(job->site->unsafe_html);
 	cmark_parser_feed(p, pg->body, pg->body_len);
-	cmark_node *doc = cmark_parser_finish(p);
+	cmark_node *doc = S_finish(p);
 
 	/* Collect first, change after: the iterator must not see a tree that
 	 * changes under it. */

@@ -19,6 +19,86 @@
 #include "vfs.h"
 
 static void S_sweep(const char *stage);
+static void S_discard(const char *path, const char *stage);
+
+/* The real path of p, which may not exist yet: its folder's real path and
+ * its name.  NULL when the folder does not exist either. */
+static char *S_real(const char *p)
+{
+	char *r = realpath(p, NULL);
+	if (r)
+		return r;
+	char *c = xstrdup(p);
+	size_t n = strlen(c);
+	while (n > 1 && c[n - 1] == '/')
+		c[--n] = '\0';
+	char *dir = path_dir(c);
+	char *rd = realpath(*dir ? dir : ".", NULL);
+	const char *base = strrchr(c, '/');
+	base = base ? base + 1 : c;
+	char *full = rd ? path_join(rd, base) : NULL;
+	free(rd);
+	free(dir);
+	free(c);
+	return full;
+}
+
+/* a is b or inside b (both real paths). */
+static bool S_within(const char *a, const char *b)
+{
+	size_t n = strlen(b);
+	if (n == 1 && b[0] == '/')
+		return true;
+	return !strncmp(a, b, n) && (a[n] == '/' || a[n] == '\0');
+}
+
+/* A folder with files that no build wrote: no index.html at its top. */
+static bool S_foreign(const char *out)
+{
+	DIR *d = opendir(out);
+	if (!d)
+		return false;
+	bool any = false, index = false;
+	struct dirent *e;
+	while ((e = readdir(d))) {
+		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
+			continue;
+		any = true;
+		if (!strcmp(e->d_name, "index.html"))
+			index = true;
+	}
+	closedir(d);
+	return any && !index;
+}
+
+int output_check_place(const char *out, const char *root)
+{
+	static const char *const sources[] = { "content", "themes", "lua", "static", "i18n", ".git" };
+	char *ro = S_real(out), *rr = realpath(root, NULL);
+	int r = 0;
+	if (ro && rr && S_within(rr, ro)) {
+		diag_error(out, 0, 0, "the output folder holds the site itself, and a build replaces the whole output folder; "
+			   "choose another with -o, such as %s/public", root);
+		r = -1;
+	}
+	for (size_t i = 0; r == 0 && ro && rr && i < sizeof sources / sizeof sources[0]; i++) {
+		char *src = path_join(rr, sources[i]);
+		if (S_within(ro, src)) {
+			diag_error(out, 0, 0, "the output folder is inside the site's %s/ folder; choose another with -o, such as %s/public",
+				   sources[i], root);
+			r = -1;
+		}
+		free(src);
+	}
+	if (r == 0 && is_dir(out) && S_foreign(out)) {
+		diag_error(out, 0, 0, "the output folder holds files that no build wrote (it has no index.html), and a build "
+			   "replaces the whole folder; empty it or choose another with -o");
+		r = -1;
+	}
+	free(ro);
+	free(rr);
+	return r;
+}
 
 int output_begin(struct output *o, const char *out)
 {
@@ -44,15 +124,14 @@ int output_begin(struct output *o, const char *out)
 	S_sweep(o->stage);
 	/* The stage is the tree the last swap replaced, or one that a killed
 	 * build left: everything in it is rewritten or removed. */
-	bool have_out = is_dir(out);
-	if (have_out && lstat(o->stage, &st) == 0 && S_ISDIR(st.st_mode)) {
+	if (lstat(o->stage, &st) == 0 && S_ISDIR(st.st_mode)) {
 		o->reused = true;
-		rm_rf(o->prev);
-	} else if (have_out && rename(o->prev, o->stage) == 0) {
+		if (lstat(o->prev, &st) == 0)
+			S_discard(o->prev, o->stage);
+	} else if (rename(o->prev, o->stage) == 0) {
 		o->reused = true;
 	} else {
 		rm_rf(o->stage);
-		rm_rf(o->prev);
 		if (mkdir(o->stage, 0755) < 0) {
 			diag_error(o->stage, 0, 0, "cannot create the build folder next to the output: %s; check the permissions of its folder",
 				   strerror(errno));
@@ -224,14 +303,14 @@ static char *S_trash_prefix(const char *stage)
  * way, so the next build's stage never meets it, and a detached `rm -rf`
  * removes it.  Only async-signal-safe calls between fork and exec: serve
  * has other threads. */
-static void S_discard(struct output *o)
+static void S_discard(const char *path, const char *stage)
 {
 	static atomic_ulong seq;
-	char *pre = S_trash_prefix(o->stage);
+	char *pre = S_trash_prefix(stage);
 	char *trash = xasprintf("%s%ld.%lu", pre, (long)getpid(), (unsigned long)atomic_fetch_add(&seq, 1));
 	free(pre);
-	if (rename(o->stage, trash) < 0) {
-		rm_rf(o->stage);
+	if (rename(path, trash) < 0) {
+		rm_rf(path);
 		free(trash);
 		return;
 	}
@@ -332,7 +411,7 @@ static bool S_prune(struct output *o, int dfd, struct buf *rel)
 static void S_keep(struct output *o)
 {
 	if (rename(o->stage, o->prev) < 0)
-		S_discard(o);
+		S_discard(o->stage, o->stage);
 }
 
 static void S_done(struct output *o)
@@ -373,7 +452,7 @@ int output_commit(struct output *o)
 	if (r == 0 && is_dir(o->stage))
 		S_keep(o);
 	else if (r < 0)
-		S_discard(o);
+		S_discard(o->stage, o->stage);
 	S_done(o);
 	return r;
 }

@@ -39,6 +39,11 @@ struct output {
 	struct hmap written; /* stage-relative paths written (when reused) */
 };
 
+/* Refuses an output folder that a build must not replace: the site's folder
+ * or one above it, a folder inside the site's sources (content/, themes/
+ * ...), or an existing folder with files and no index.html (not a previous
+ * output).  0, or -1 after reporting. */
+int output_check_place(const char *out, const char *root);
 /* Prepares the stage for OUT.  Returns 0, or -1 after reporting (OUT is a
  * file, its folder cannot be written ...). */
 int output_begin(struct output *o, const char *out);

@@ -32,6 +32,7 @@
 
 #include "buf.h"
 #include "diag.h"
+#include "frontmatter.h"
 #include "hmap.h"
 #include "template.h"
 #include "util.h"
@@ -292,6 +293,7 @@ static const char *S_find(const char *h, size_t hlen, const char *n, size_t nlen
 static int S_parse(struct tpl_cache *c, struct tpl *t)
 {
 	struct parser p = { 0 };
+	bool too_deep = false;  /* then the open sections are not news */
 	p.c = c;
 	p.path = t->path;
 	p.s = t->src;
@@ -430,6 +432,7 @@ static int S_parse(struct tpl_cache *c, struct tpl *t)
 		} else if (sig == '#' || sig == '^' || sig == '$' || sig == '<') {
 			if (p.depth >= MAX_NESTING) {
 				S_error_at(&p, t0, "sections nested more than %d deep", MAX_NESTING);
+				too_deep = true;
 				free(name);
 				break;
 			}
@@ -547,9 +550,11 @@ static int S_parse(struct tpl_cache *c, struct tpl *t)
 	while (p.depth > 1) {
 		struct frame *f = &p.st[p.depth - 1];
 		int line = f->open.line;
-		diag_error(p.path, line, f->open.col, "%s '%s' is never closed; close it with {{/%s}}",
-			   S_kind(f->open.type), f->open.name, f->open.name);
-		p.errors++;
+		if (!too_deep) {
+			diag_error(p.path, line, f->open.col, "%s '%s' is never closed; close it with {{/%s}}",
+				   S_kind(f->open.type), f->open.name, f->open.name);
+			p.errors++;
+		}
 		S_pop(&p);
 	}
 	t->nodes = p.st[0].kids.v;
@@ -614,7 +619,11 @@ static struct tpl *S_new(struct tpl_cache *c, const char *path, bool named, char
 	t->ext = xstrdup(dot && dot != base ? dot : named ? ".mustache" : "");
 	t->next = c->all;
 	c->all = t;
-	if (S_parse(c, t) < 0) {
+	/* Invalid UTF-8 or a NUL byte would go on into every page. */
+	if (frontmatter_check_text(text, len, path) < 0) {
+		c->errors++;
+		t->bad = true;
+	} else if (S_parse(c, t) < 0) {
 		t->bad = true;
 	} else {
 		c->pending = xgrow(c->pending, &c->cappending, c->npending, sizeof *c->pending);

@@ -96,7 +96,7 @@ expect_fail "alias that climbs out is refused" "^content/mod/toka.fi.md:3:[0-9]+
 printf -- '---\ntitle: "Toka"\nslug: eka\n---\n' > "$S/content/mod/toka.fi.md"
 expect_fail "two pages with one URL" "error: URL /fi/mod/eka/ is also the URL of" build -s "$S"
 printf -- '---\ntitle: "Toka"\nlayout: nosuch\n---\n' > "$S/content/mod/toka.fi.md"
-expect_fail "missing layout" "^content/mod/toka.fi.md: error: layout 'nosuch' not found" build -s "$S"
+expect_fail "missing layout" "^content/mod/toka.fi.md:3:9: error: layout 'nosuch' not found" build -s "$S"
 printf -- '---\ntitle: "Toka"\n---\nA\0B\n' > "$S/content/mod/toka.fi.md"
 expect_fail "NUL byte in a page" "^content/mod/toka.fi.md:4:2: error: NUL byte" build -s "$S"
 printf -- '---\ntitle: "Toka"\n---\nA\377B\n' > "$S/content/mod/toka.fi.md"

@@ -1,0 +1,130 @@
+#!/bin/sh
+# bench.sh - `make bench`: toivo against Hugo on the same generated content,
+# in one run, with the floor (cmark-gfm over the same files, writing the
+# HTML, on every core) so the gap is visible.
+#
+#   BENCH_SIZES   pages per language, "1000 5000" (2 000 and 10 000 pages)
+#   BENCH_RUNS    measured runs of each tool per size after a warm-up (5)
+#   BENCH_DIR     where corpora and outputs go (build/bench)
+#   BENCH_JOBS    toivo -j and floor threads (default: the number of cores)
+#   BENCH_TOIVO   the binary to measure (build/toivo)
+#
+# Each run is timed with /usr/bin/time: wall, user + system, peak RSS.  The
+# tools run in turn (toivo, Hugo, floor, toivo again, ...) so a machine
+# that is busy at one moment slows all of them alike; the ratios come from
+# the same run.  "toivo" builds into an empty folder like Hugo does;
+# "toivo rebuild" builds again over its last output, as `toivo build`
+# after saving one file does (unchanged files are left as they are, the
+# folders of the tree it replaced are reused).
+cd "$(dirname "$0")/.." || exit 2
+ROOT=$(pwd)
+TOIVO=${BENCH_TOIVO:-$ROOT/build/toivo}
+SIZES=${BENCH_SIZES:-1000 5000}
+RUNS=${BENCH_RUNS:-5}
+DIR=${BENCH_DIR:-$ROOT/build/bench}
+JOBS=${BENCH_JOBS:-$(nproc)}
+mkdir -p "$DIR" || exit 2
+DIR=$(cd "$DIR" && pwd)
+
+if ! command -v hugo > /dev/null 2>&1 || ! [ -x /usr/bin/time ]; then
+	TOIVO_EXTRA_PKGS="hugo time" sh tools/deps.sh || exit 2
+fi
+command -v hugo > /dev/null 2>&1 || { echo "bench: hugo is needed (apt-get install hugo)"; exit 2; }
+[ -x /usr/bin/time ] || { echo "bench: /usr/bin/time is needed (apt-get install time)"; exit 2; }
+[ -x "$TOIVO" ] || { echo "bench: build toivo first (make)"; exit 2; }
+
+FLOOR=$DIR/floor
+if ! [ -x "$FLOOR" ] || [ tests/bench/floor.c -nt "$FLOOR" ]; then
+	${CC:-cc} -std=c17 -O2 $(pkg-config --cflags libcmark-gfm) tests/bench/floor.c -o "$FLOOR" \
+		$(pkg-config --libs libcmark-gfm) -lcmark-gfm-extensions -lpthread || exit 2
+fi
+
+# corpus N: generates DIR/cN once (gen-corpus.py is deterministic) and gives
+# it the site.yaml toivo reads next to Hugo's config.toml.
+corpus() {
+	c=$DIR/c$1
+	if ! [ -f "$c/corpus-info.json" ]; then
+		echo "bench: generating $1 pages per language in $c" >&2
+		python3 "$ROOT/../shared/bench/gen-corpus.py" "$c" --pages "$1" --force > /dev/null || exit 2
+	fi
+	cat > "$c/site.yaml" <<EOF
+title:
+  fi: Vertailusivusto
+  en: Benchmark site
+description:
+  fi: Koneellisesti tuotettu vertailuaineisto
+  en: Generated benchmark corpus
+base_url: https://example.org/
+languages: [fi, en]
+default_language: fi
+print: false
+EOF
+}
+
+# timed TAG CMD...: runs CMD under /usr/bin/time, appends "TAG wall cpu kb"
+# to $results; the command's own output goes to $DIR/last.log.
+timed() {
+	tag=$1
+	shift
+	/usr/bin/time -f '%e %U %S %M' -o "$DIR/time.out" "$@" > "$DIR/last.log" 2>&1
+	rc=$?
+	if [ $rc != 0 ]; then
+		echo "bench: $tag failed (status $rc):" >&2
+		tail -20 "$DIR/last.log" >&2
+		exit 1
+	fi
+	tail -1 "$DIR/time.out" | awk -v t="$tag" '{ printf "%s %s %.2f %s\n", t, $1, $2 + $3, $4 }' >> "$results"
+}
+
+run_toivo() { rm -rf "$DIR/out-toivo" "$DIR/.out-toivo.toivo-prev"; timed "$1" "$TOIVO" build -q -j "$JOBS" -s "$c" -o "$DIR/out-toivo"; }
+run_rebuild() { timed "$1" "$TOIVO" build -q -j "$JOBS" -s "$c" -o "$DIR/out-toivo"; }
+run_hugo() { rm -rf "$DIR/out-hugo"; timed "$1" hugo --quiet --source "$c" --destination "$DIR/out-hugo"; }
+run_floor() { rm -rf "$DIR/out-floor"; timed "$1" "$FLOOR" "$c/content" "$DIR/out-floor" "$JOBS"; }
+
+# median of column COL for TAG in $results
+median() {
+	awk -v t="$1" -v c="$2" '$1 == t { print $c }' "$results" | sort -n |
+		awk '{ v[NR] = $1 } END { if (NR == 0) print 0; else if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
+}
+peak() { awk -v t="$1" '$1 == t && $4 > m { m = $4 } END { print m + 0 }' "$results"; }
+
+echo "toivo $(git rev-parse --short HEAD 2>/dev/null)$(git diff --quiet 2>/dev/null || echo +), $(hugo version | cut -d' ' -f1-2), $(nproc) cores, $RUNS runs after a warm-up, -j $JOBS"
+echo "load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
+for n in $SIZES; do
+	corpus "$n"
+	pages=$(find "$c/content" -name '*.md' | wc -l)
+	mb=$(du -sm "$c/content" | cut -f1)
+	results=$DIR/results-$n
+	: > "$results"
+	# Warm-up: the page cache holds the corpus, toivo's output exists for
+	# the rebuilds.
+	run_toivo warm
+	run_hugo warm
+	run_floor warm
+	i=0
+	while [ $i -lt "$RUNS" ]; do
+		run_toivo toivo
+		run_rebuild rebuild
+		run_hugo hugo
+		run_floor floor
+		i=$((i + 1))
+	done
+	tw=$(median toivo 2)
+	hw=$(median hugo 2)
+	fw=$(median floor 2)
+	echo
+	echo "$pages pages ($((pages / 2)) per language, $mb MB of Markdown)"
+	printf '%-16s %9s %12s %10s %10s %9s %9s\n' tool "wall s" "user+sys s" "peak MB" "pages/s" "/ hugo" "/ floor"
+	for t in toivo rebuild hugo floor; do
+		w=$(median $t 2)
+		cpu=$(median $t 3)
+		kb=$(peak $t)
+		label=$t
+		[ $t = rebuild ] && label="toivo rebuild"
+		awk -v l="$label" -v w="$w" -v cpu="$cpu" -v kb="$kb" -v p="$pages" -v hw="$hw" -v fw="$fw" 'BEGIN {
+			printf "%-16s %9.2f %12.2f %10.0f %10.0f %9.3f %9.2f\n", l, w, cpu, kb / 1024, (w > 0 ? p / w : 0), w / hw, w / fw }'
+	done
+	awk -v tw="$tw" -v hw="$hw" -v fw="$fw" 'BEGIN {
+		printf "toivo is %.1fx faster than Hugo, %.2fx the floor\n", hw / tw, tw / fw }'
+done
+echo "load average at end: $(cut -d' ' -f1-3 /proc/loadavg)"
