@@ -18,6 +18,9 @@ static const struct { const char *path, *text; } S_files[] = {
 	  "base_url: \"https://example.org/course/\"\n"
 	  "review_interval: 365\n"
 	  "publish:\n  branch: gh-pages\n  remote: origin\n" },
+	{ ".gitignore",
+	  "# What toivo builds, and the folders it keeps beside the output.\n"
+	  "public/\n/.public.toivo-*\n" },
 	{ "content/_index.fi.md",
 	  "---\ntitle: \"Uusi kurssi\"\n---\n\nTervetuloa! Kurssin ensimmäinen moduuli on "
 	  "[Aloitus](aloitus/_index.fi.md).\n" },
