@@ -48,27 +48,27 @@ static size_t S_utf8(const unsigned char *s, size_t n, uint32_t *cp)
 	return len;
 }
 
-static void S_put_utf8(struct buf *b, uint32_t cp)
+/* Writes cp as UTF-8 at o (room for 4 bytes); returns the end.  A stray
+ * byte decoded by S_utf8 as itself (0x80..0xff) comes out as two bytes,
+ * an overlong form as its shortest one. */
+static char *S_put_utf8(char *o, uint32_t cp)
 {
-	char t[4];
 	if (cp < 0x80) {
-		buf_putc(b, (char)cp);
+		*o++ = (char)cp;
 	} else if (cp < 0x800) {
-		t[0] = (char)(0xc0 | (cp >> 6));
-		t[1] = (char)(0x80 | (cp & 0x3f));
-		buf_add(b, t, 2);
+		*o++ = (char)(0xc0 | (cp >> 6));
+		*o++ = (char)(0x80 | (cp & 0x3f));
 	} else if (cp < 0x10000) {
-		t[0] = (char)(0xe0 | (cp >> 12));
-		t[1] = (char)(0x80 | ((cp >> 6) & 0x3f));
-		t[2] = (char)(0x80 | (cp & 0x3f));
-		buf_add(b, t, 3);
+		*o++ = (char)(0xe0 | (cp >> 12));
+		*o++ = (char)(0x80 | ((cp >> 6) & 0x3f));
+		*o++ = (char)(0x80 | (cp & 0x3f));
 	} else {
-		t[0] = (char)(0xf0 | (cp >> 18));
-		t[1] = (char)(0x80 | ((cp >> 12) & 0x3f));
-		t[2] = (char)(0x80 | ((cp >> 6) & 0x3f));
-		t[3] = (char)(0x80 | (cp & 0x3f));
-		buf_add(b, t, 4);
+		*o++ = (char)(0xf0 | (cp >> 18));
+		*o++ = (char)(0x80 | ((cp >> 12) & 0x3f));
+		*o++ = (char)(0x80 | ((cp >> 6) & 0x3f));
+		*o++ = (char)(0x80 | (cp & 0x3f));
 	}
+	return o;
 }
 
 /* U+00C0..U+017F without their accents, lower case.  '1' = "ae", '2' =
@@ -83,44 +83,73 @@ static const char S_latin_a[] =
 _Static_assert(sizeof S_latin1 == 65, "one letter per code point U+00C0..U+00FF");
 _Static_assert(sizeof S_latin_a == 129, "one letter per code point U+0100..U+017F");
 
-static void S_fold_cp(struct buf *out, uint32_t cp)
+/* ASCII folded: A-Z in lower case, the rest as it is. */
+static inline char S_lower(unsigned char c)
+{
+	return (char)(c >= 'A' && c <= 'Z' ? c + 32 : c);
+}
+/* An ASCII word byte: a letter or a digit (see S_word_cp). */
+#define S_ASCII_WORD(c) (((c) >= '0' && (c) <= '9') || (((c) | 0x20) >= 'a' && ((c) | 0x20) <= 'z'))
+
+/* Writes code point cp (not ASCII, already decoded from in, its n bytes
+ * of canonical UTF-8 when n > 0) folded at o (room for 4 bytes); returns
+ * the end.  With n == 0 the code point is encoded afresh. */
+static char *S_fold_cp(char *o, uint32_t cp, const char *in, size_t n)
 {
 	char f = 0;
-	if (cp >= 'A' && cp <= 'Z')
-		f = (char)(cp + 32);
-	else if (cp >= 0xc0 && cp <= 0xff)
+	if (cp >= 0xc0 && cp <= 0xff)
 		f = S_latin1[cp - 0xc0];
 	else if (cp >= 0x100 && cp <= 0x17f)
 		f = S_latin_a[cp - 0x100];
 	switch (f) {
-	case 0: S_put_utf8(out, cp); break;
-	case '.': S_put_utf8(out, cp); break;
-	case '1': buf_puts(out, "ae"); break;
-	case '2': buf_puts(out, "th"); break;
-	case '3': buf_puts(out, "ss"); break;
-	case '4': buf_puts(out, "ij"); break;
-	case '5': buf_puts(out, "oe"); break;
-	default: buf_putc(out, f); break;
+	case 0:
+	case '.':
+		if (n) {
+			memcpy(o, in, n);
+			return o + n;
+		}
+		return S_put_utf8(o, cp);
+	case '1': *o++ = 'a'; *o++ = 'e'; return o;
+	case '2': *o++ = 't'; *o++ = 'h'; return o;
+	case '3': *o++ = 's'; *o++ = 's'; return o;
+	case '4': *o++ = 'i'; *o++ = 'j'; return o;
+	case '5': *o++ = 'o'; *o++ = 'e'; return o;
+	default: *o++ = f; return o;
 	}
 }
 
 void search_fold(struct buf *out, const char *s, size_t len)
 {
+	/* At most two bytes out for one in (a stray byte is re-encoded, ß is
+	 * "ss"), so the buffer is sized once and written directly. */
+	buf_grow(out, 2 * len);
 	const unsigned char *u = (const unsigned char *)s;
+	char *o = out->data + out->len;
 	for (size_t i = 0; i < len;) {
+		if (u[i] < 0x80) {
+			*o++ = S_lower(u[i++]);
+			continue;
+		}
 		uint32_t cp;
-		i += S_utf8(u + i, len - i, &cp);
-		S_fold_cp(out, cp);
+		size_t n = S_utf8(u + i, len - i, &cp);
+		if (cp < 0x80)          /* an overlong form */
+			*o++ = S_lower((unsigned char)cp);
+		else
+			o = S_fold_cp(o, cp, NULL, 0);
+		i += n;
 	}
+	out->len = (size_t)(o - out->data);
+	out->data[out->len] = '\0';
 }
 
 /* A letter or digit, as far as splitting words goes: ASCII letters and
  * digits, and everything past ASCII except the common punctuation,
- * symbol and space blocks. */
+ * symbol and space blocks.  Folding keeps this property: a code point is
+ * a word character exactly when its folded form is. */
 static bool S_word_cp(uint32_t cp)
 {
 	if (cp < 0x80)
-		return (cp >= '0' && cp <= '9') || (cp >= 'a' && cp <= 'z') || (cp >= 'A' && cp <= 'Z');
+		return S_ASCII_WORD(cp);
 	if (cp < 0xc0 || cp == 0xd7 || cp == 0xf7)
 		return false;
 	if ((cp >= 0x2000 && cp <= 0x2bff) || (cp >= 0x3000 && cp <= 0x303f) || (cp >= 0xfe00 && cp <= 0xfe6f))
@@ -137,29 +166,59 @@ struct heading {
 	char *id;
 };
 
+/* The text is written straight into text->data, sized beforehand (see
+ * S_extract), through the pointer o; text->len is set at the end. */
 struct extract {
 	struct buf *text;
+	char *o;                /* where the next byte of text goes */
 	bool space;             /* a space is due before the next character */
 	struct heading *h;
 	size_t n_h, cap_h;
 	bool in_heading;
 };
 
-static bool S_name_is(const char *name, size_t len, const char *const *list)
-{
-	for (; *list; list++)
-		if (strlen(*list) == len && !strncasecmp(name, *list, len))
-			return true;
-	return false;
-}
+#define S_TEXT_LEN(x) ((size_t)((x)->o - (x)->text->data))
 
-/* Elements whose text runs on with the words around them. */
-static const char *const S_inline[] = {
-	"a", "abbr", "b", "bdi", "bdo", "cite", "code", "data", "dfn", "em", "i", "kbd", "mark",
-	"q", "s", "samp", "small", "span", "strong", "sub", "sup", "time", "u", "var", "wbr", NULL,
-};
-/* Elements whose content is not text to search. */
-static const char *const S_skip[] = { "script", "style", "svg", "template", "noscript", "math", NULL };
+enum tag_kind { TAG_BLOCK, TAG_INLINE, TAG_SKIP };
+
+/* What the element `name` (len letters and digits, any case) is:
+ * TAG_INLINE for those whose text runs on with the words around them,
+ * TAG_SKIP for those whose content is not text to search, TAG_BLOCK for
+ * the rest.  Called for every tag, so it looks only at the names that
+ * start with the same letter. */
+static enum tag_kind S_tag_kind(const char *name, size_t len)
+{
+	/* By first letter: the inline names, then '|', then the skipped. */
+	static const char *const known[26] = {
+		['a' - 'a'] = " a abbr |",
+		['b' - 'a'] = " b bdi bdo |",
+		['c' - 'a'] = " cite code |",
+		['d' - 'a'] = " data dfn |",
+		['e' - 'a'] = " em |",
+		['i' - 'a'] = " i |",
+		['k' - 'a'] = " kbd |",
+		['m' - 'a'] = " mark | math ",
+		['n' - 'a'] = " | noscript ",
+		['q' - 'a'] = " q |",
+		['s' - 'a'] = " s samp small span strong sub sup | script style svg ",
+		['t' - 'a'] = " time | template ",
+		['u' - 'a'] = " u |",
+		['v' - 'a'] = " var |",
+		['w' - 'a'] = " wbr |",
+	};
+	char low[10];
+	unsigned first = (unsigned)(name[0] | 0x20) - 'a';
+	if (len > 8 || first >= 26 || !known[first])
+		return TAG_BLOCK;
+	low[0] = ' ';
+	for (size_t i = 0; i < len; i++)
+		low[i + 1] = (char)(name[i] | 0x20);   /* letters to lower case, digits kept */
+	low[len + 1] = ' ';
+	const char *hit = memmem(known[first], strlen(known[first]), low, len + 2);
+	if (!hit)
+		return TAG_BLOCK;
+	return hit < strchr(known[first], '|') ? TAG_INLINE : TAG_SKIP;
+}
 
 /* The end of the tag that starts at s ('<'): the '>' outside quotes, or
  * the string's end. */
@@ -219,6 +278,8 @@ static char *S_attr(const char *a, const char *e, const char *attr)
 	return NULL;
 }
 
+/* Adds code point cp to the text: white space (also U+00A0) only makes a
+ * space due, a soft hyphen is dropped. */
 static void S_text_cp(struct extract *x, uint32_t cp)
 {
 	if (cp == ' ' || cp == '\n' || cp == '\t' || cp == '\r' || cp == '\f' || cp == 0xa0) {
@@ -227,19 +288,19 @@ static void S_text_cp(struct extract *x, uint32_t cp)
 	}
 	if (cp == 0xad)         /* soft hyphen */
 		return;
-	if (x->space && x->text->len > 0)
-		buf_putc(x->text, ' ');
+	if (x->space && x->o > x->text->data)
+		*x->o++ = ' ';
 	x->space = false;
-	S_put_utf8(x->text, cp);
+	x->o = S_put_utf8(x->o, cp);
 }
 
 /* Decodes the entity at s ('&'); returns the bytes it takes. */
 static size_t S_entity(struct extract *x, const char *s)
 {
-	static const struct { const char *name; uint32_t cp; } named[] = {
-		{ "amp;", '&' }, { "lt;", '<' }, { "gt;", '>' }, { "quot;", '"' }, { "apos;", '\'' },
-		{ "nbsp;", 0xa0 }, { "shy;", 0xad }, { "ndash;", 0x2013 }, { "mdash;", 0x2014 },
-		{ "hellip;", 0x2026 },
+	static const struct { char name[8]; unsigned char len; uint32_t cp; } named[] = {
+		{ "amp;", 4, '&' }, { "lt;", 3, '<' }, { "gt;", 3, '>' }, { "quot;", 5, '"' }, { "apos;", 5, '\'' },
+		{ "nbsp;", 5, 0xa0 }, { "shy;", 4, 0xad }, { "ndash;", 6, 0x2013 }, { "mdash;", 6, 0x2014 },
+		{ "hellip;", 7, 0x2026 },
 	};
 	if (s[1] == '#') {
 		char *end;
@@ -251,10 +312,9 @@ static size_t S_entity(struct extract *x, const char *s)
 		}
 	} else {
 		for (size_t i = 0; i < sizeof named / sizeof named[0]; i++) {
-			size_t n = strlen(named[i].name);
-			if (!strncmp(s + 1, named[i].name, n)) {
+			if (!strncmp(s + 1, named[i].name, named[i].len)) {
 				S_text_cp(x, named[i].cp);
-				return n + 1;
+				return named[i].len + 1u;
 			}
 		}
 	}
@@ -262,62 +322,122 @@ static size_t S_entity(struct extract *x, const char *s)
 	return 1;
 }
 
+/* Byte classes for the text between tags. */
+enum { C_TEXT, C_SPACE, C_LT, C_AMP, C_END, C_UTF8 };
+static const unsigned char S_class[256] = {
+	[0] = C_END, ['\t'] = C_SPACE, ['\n'] = C_SPACE, ['\f'] = C_SPACE, ['\r'] = C_SPACE, [' '] = C_SPACE,
+	['<'] = C_LT, ['&'] = C_AMP,
+#define U8(c) [c] = C_UTF8, [c + 1] = C_UTF8, [c + 2] = C_UTF8, [c + 3] = C_UTF8
+#define U32(c) U8(c), U8(c + 4), U8(c + 8), U8(c + 12), U8(c + 16), U8(c + 20), U8(c + 24), U8(c + 28)
+	U32(0x80), U32(0xa0), U32(0xc0), U32(0xe0),
+#undef U32
+#undef U8
+};
+
+/* The tag at s ('<', not a comment): updates x and returns where the text
+ * goes on. */
+static const char *S_tag(struct extract *x, const char *s)
+{
+	const char *end = S_tag_end(s);
+	bool close = s[1] == '/';
+	const char *name = s + 1 + close;
+	size_t len = 0;
+	while (S_ASCII_WORD(name[len]))
+		len++;
+	const char *next = *end ? end + 1 : end;
+	if (len == 0) {         /* a lone '<' in text */
+		S_text_cp(x, '<');
+		return s + 1;
+	}
+	enum tag_kind kind = S_tag_kind(name, len);
+	bool selfclosing = end[-1] == '/';
+	if (!close && !selfclosing && *end &&
+	    (kind == TAG_SKIP || memmem(name, (size_t)(end - name), "aria-hidden=\"true\"", 18)))
+		return S_skip_element(next, name, len);
+	bool heading = len == 2 && (name[0] == 'h' || name[0] == 'H') && (name[1] == '2' || name[1] == '3');
+	if (heading && !close && !x->in_heading) {
+		char *id = S_attr(name + len, end, "id");
+		if (id) {
+			size_t at = S_TEXT_LEN(x);
+			x->h = xgrow(x->h, &x->cap_h, x->n_h + 1, sizeof *x->h);
+			x->h[x->n_h++] = (struct heading){ .start = at, .end = at, .id = id };
+			x->in_heading = true;
+		}
+	} else if (heading && close && x->in_heading) {
+		x->h[x->n_h - 1].end = S_TEXT_LEN(x);
+		x->in_heading = false;
+	}
+	if (kind != TAG_INLINE)
+		x->space = true;
+	return next;
+}
+
+/* Appends html's plain text to x->text, in one pass.
+ *
+ * The text is written through x->o into a buffer sized for the worst
+ * case: no piece of the HTML gives more than twice its bytes.  A
+ * character gives at most its own bytes (an entity of n >= 4 bytes at
+ * most 4), except a stray byte, re-encoded as two; and each space written
+ * stands for white space or a tag of at least one byte that gave none. */
 static void S_extract(struct extract *x, const char *html)
 {
+	size_t n = strlen(html);
 	const char *s = html;
-	const char *stop = html + strlen(html);
-	while (*s) {
-		if (*s == '<') {
-			if (!strncmp(s, "<!--", 4)) {
+	const char *stop = html + n;
+	buf_grow(x->text, 2 * n);
+	x->o = x->text->data + x->text->len;
+	for (;;) {
+		unsigned char c = (unsigned char)*s;
+		switch (S_class[c]) {
+		case C_TEXT: {
+			/* A run of ASCII text, copied as it is, words with one
+			 * space between them included. */
+			char *o = x->o;
+			if (x->space && o > x->text->data)
+				*o++ = ' ';
+			x->space = false;
+			for (;;) {
+				do
+					*o++ = *s++;
+				while (S_class[(unsigned char)*s] == C_TEXT);
+				if (s[0] != ' ' || S_class[(unsigned char)s[1]] != C_TEXT)
+					break;
+				*o++ = *s++;
+			}
+			x->o = o;
+			break;
+		}
+		case C_SPACE:
+			x->space = true;
+			s++;
+			break;
+		case C_LT:
+			if (s[1] == '!' && s[2] == '-' && s[3] == '-') {
 				const char *e = strstr(s + 4, "-->");
-				s = e ? e + 3 : s + strlen(s);
-				continue;
+				s = e ? e + 3 : stop;
+			} else {
+				s = S_tag(x, s);
 			}
-			const char *end = S_tag_end(s);
-			bool close = s[1] == '/';
-			const char *name = s + 1 + close;
-			size_t len = 0;
-			while ((name[len] >= 'a' && name[len] <= 'z') || (name[len] >= 'A' && name[len] <= 'Z') ||
-			       (name[len] >= '0' && name[len] <= '9'))
-				len++;
-			const char *next = *end ? end + 1 : end;
-			if (len == 0) {         /* a lone '<' in text */
-				S_text_cp(x, '<');
-				s++;
-				continue;
-			}
-			bool selfclosing = end > s && end[-1] == '/';
-			if (!close && !selfclosing && *end &&
-			    (S_name_is(name, len, S_skip) || (memmem(name, (size_t)(end - name), "aria-hidden=\"true\"", 18)))) {
-				s = S_skip_element(next, name, len);
-				continue;
-			}
-			bool heading = len == 2 && (name[0] == 'h' || name[0] == 'H') && (name[1] == '2' || name[1] == '3');
-			if (heading && !close && !x->in_heading) {
-				char *id = S_attr(name + len, end, "id");
-				if (id) {
-					x->h = xgrow(x->h, &x->cap_h, x->n_h + 1, sizeof *x->h);
-					x->h[x->n_h++] = (struct heading){ .start = x->text->len, .end = x->text->len, .id = id };
-					x->in_heading = true;
-				}
-			} else if (heading && close && x->in_heading) {
-				x->h[x->n_h - 1].end = x->text->len;
+			break;
+		case C_AMP:
+			s += S_entity(x, s);
+			break;
+		case C_UTF8: {
+			uint32_t cp;
+			size_t len = S_utf8((const unsigned char *)s, (size_t)(stop - s), &cp);
+			S_text_cp(x, cp);
+			s += len;
+			break;
+		}
+		default:        /* C_END */
+			if (x->in_heading) {
+				x->h[x->n_h - 1].end = S_TEXT_LEN(x);
 				x->in_heading = false;
 			}
-			if (!S_name_is(name, len, S_inline))
-				x->space = true;
-			s = next;
-		} else if (*s == '&') {
-			s += S_entity(x, s);
-		} else {
-			uint32_t cp;
-			s += S_utf8((const unsigned char *)s, (size_t)(stop - s), &cp);
-			S_text_cp(x, cp);
+			x->text->len = S_TEXT_LEN(x);
+			x->text->data[x->text->len] = '\0';
+			return;
 		}
-	}
-	if (x->in_heading) {
-		x->h[x->n_h - 1].end = x->text->len;
-		x->in_heading = false;
 	}
 }
 
@@ -334,43 +454,181 @@ void search_plain_text(struct buf *text, const char *html)
 /* records                                                              */
 /* ------------------------------------------------------------------ */
 
-static void S_json_str(struct buf *b, const char *s)
+/* Bytes that need more than a copy in a JSON string: '"', '\\', control
+ * characters, '<' (so the JSON can sit in a <script> element) and 0xe2,
+ * which may start U+2028 or U+2029 (line ends in older JavaScript). */
+static const unsigned char S_json_special[256] = {
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+	['"'] = 1, ['\\'] = 1, ['<'] = 1, [0xe2] = 1,
+};
+
+/* Appends s (len bytes) as a JSON string, as value_json_string() does:
+ * runs of plain bytes are copied whole. */
+static void S_json(struct buf *b, const char *s, size_t len)
 {
-	value_json_string(b, s ? s : "", s ? strlen(s) : 0);
+	static const char hex[] = "0123456789abcdef";
+	const unsigned char *u = (const unsigned char *)s;
+	buf_grow(b, len + 2);
+	char *o = b->data + b->len;
+	*o++ = '"';
+	size_t i = 0;
+	for (;;) {
+		size_t run = i;
+		while (run < len && !S_json_special[u[run]])
+			run++;
+		memcpy(o, s + i, run - i);
+		o += run - i;
+		i = run;
+		if (i == len)
+			break;
+		/* At most 6 bytes for this one; room for the rest as well. */
+		b->len = (size_t)(o - b->data);
+		buf_grow(b, 6 + (len - i) + 1);
+		o = b->data + b->len;
+		unsigned c = u[i++];
+		if (c == '"' || c == '\\') {
+			*o++ = '\\';
+			*o++ = (char)c;
+		} else if (c == '\n') {
+			*o++ = '\\';
+			*o++ = 'n';
+		} else if (c == 0xe2 && i + 1 < len && u[i] == 0x80 && (u[i + 1] == 0xa8 || u[i + 1] == 0xa9)) {
+			memcpy(o, u[i + 1] == 0xa8 ? "\\u2028" : "\\u2029", 6);
+			o += 6;
+			i += 2;
+		} else if (c == 0xe2) {
+			*o++ = (char)c;
+		} else {        /* a control character or '<' */
+			memcpy(o, "\\u00", 4);
+			o[4] = hex[c >> 4];
+			o[5] = hex[c & 15];
+			o += 6;
+		}
+	}
+	*o++ = '"';
+	b->len = (size_t)(o - b->data);
+	b->data[b->len] = '\0';
 }
 
-/* Appends to b (space-separated) the words of folded text t that set has
- * not seen, adding them to it; with emit false only remembers them. */
-static void S_words(struct buf *b, struct hmap *set, const char *t, size_t len, bool emit)
+static void S_json_str(struct buf *b, const char *s)
+{
+	S_json(b, s ? s : "", s ? strlen(s) : 0);
+}
+
+/* The distinct words of the text: an open-addressing hash set of words
+ * kept in one buffer (arena), each by its offset and length there. */
+struct word_slot {
+	size_t off, len;        /* len 0: an empty slot */
+	uint32_t hash;
+};
+struct word_set {
+	struct buf *arena;
+	struct word_slot *slot;
+	size_t mask, n;         /* capacity - 1, words in the set */
+};
+
+/* Inserts the word at arena offset off (len bytes, hash h); false when it
+ * was there already. */
+static bool S_word_add(struct word_set *ws, size_t off, size_t len, uint32_t h)
+{
+	const char *w = ws->arena->data + off;
+	size_t i = h & ws->mask;
+	for (; ws->slot[i].len; i = (i + 1) & ws->mask) {
+		const struct word_slot *e = &ws->slot[i];
+		if (e->hash == h && e->len == len && !memcmp(ws->arena->data + e->off, w, len))
+			return false;
+	}
+	ws->slot[i] = (struct word_slot){ .off = off, .len = len, .hash = h };
+	if (++ws->n * 2 > ws->mask) {          /* over half full: double */
+		size_t cap = (ws->mask + 1) * 2;
+		struct word_slot *t = xcalloc(cap, sizeof *t);
+		for (size_t k = 0; k <= ws->mask; k++) {
+			if (!ws->slot[k].len)
+				continue;
+			size_t j = ws->slot[k].hash & (cap - 1);
+			while (t[j].len)
+				j = (j + 1) & (cap - 1);
+			t[j] = ws->slot[k];
+		}
+		free(ws->slot);
+		ws->slot = t;
+		ws->mask = cap - 1;
+	}
+	return true;
+}
+
+/* The hash of the word w (len bytes): a rotate and an exclusive or a
+ * byte, then a multiply to spread it (the bytes were just written one by
+ * one, which wider loads would wait for). */
+static uint32_t S_hash(const char *w, size_t len)
+{
+	uint64_t h = len;
+	for (size_t i = 0; i < len; i++)
+		h = ((h << 5) | (h >> 59)) ^ (unsigned char)w[i];
+	h *= 0x9e3779b97f4a7c15u;
+	return (uint32_t)(h >> 32);
+}
+
+/* The words of text t[0..len) (as S_word_cp splits them), accent-folded,
+ * lower case, of two bytes or more, that ws has not seen are added to it.
+ * With emit, they are also kept in the arena after its length at the
+ * call, joined by spaces; without, the arena past that keeps no meaning
+ * (the set's words sit there unseparated).
+ *
+ * Each word is folded straight to the arena's end, then kept or dropped.
+ * The arena has room for 2 * len more bytes: a word folds to at most its
+ * own bytes (t is canonical UTF-8, as S_extract writes it) and a space
+ * joins words of two bytes or more. */
+static void S_words(struct word_set *ws, const char *t, size_t len, bool emit)
 {
 	const unsigned char *u = (const unsigned char *)t;
+	struct buf *a = ws->arena;
+	size_t first = a->len;          /* where this call's words begin */
+	buf_grow(a, 2 * len);
+	char *o = a->data + a->len;
 	size_t i = 0;
 	while (i < len) {
+		/* Past the characters between words. */
 		uint32_t cp;
-		size_t start = i, n = S_utf8(u + i, len - i, &cp);
-		if (!S_word_cp(cp)) {
-			i += n;
-			continue;
-		}
-		while (i < len) {
+		size_t n;
+		if (u[i] < 0x80) {
+			if (!S_ASCII_WORD(u[i])) {
+				i++;
+				continue;
+			}
+		} else {
 			n = S_utf8(u + i, len - i, &cp);
-			if (!S_word_cp(cp))
-				break;
-			i += n;
-		}
-		if (i - start < 2)
-			continue;
-		char *w = xstrndup(t + start, i - start);
-		if (!hmap_get(set, w)) {
-			hmap_put(set, w, set);
-			if (emit) {
-				if (b->len)
-					buf_putc(b, ' ');
-				buf_puts(b, w);
+			if (!S_word_cp(cp)) {
+				i += n;
+				continue;
 			}
 		}
-		free(w);
+		/* A word: folded to the arena's end, after a space when emitted
+		 * and not the first. */
+		char *mark = o;
+		if (emit && o > a->data + first)
+			*o++ = ' ';
+		char *w = o;
+		while (i < len) {
+			if (u[i] < 0x80) {
+				if (!S_ASCII_WORD(u[i]))
+					break;
+				*o++ = S_lower(u[i++]);
+			} else {
+				n = S_utf8(u + i, len - i, &cp);
+				if (!S_word_cp(cp))
+					break;
+				o = S_fold_cp(o, cp, t + i, n);
+				i += n;
+			}
+		}
+		size_t wlen = (size_t)(o - w);
+		uint32_t h = S_hash(w, wlen);
+		if (wlen < 2 || !S_word_add(ws, (size_t)(w - a->data), wlen, h))
+			o = mark;               /* too short, or seen */
 	}
+	a->len = (size_t)(o - a->data);
+	a->data[a->len] = '\0';
 }
 
 char *search_page(const struct site *s, const struct page *p, const char *html)
@@ -386,6 +644,7 @@ char *search_page(const struct site *s, const struct page *p, const char *html)
 	S_extract(&x, html ? html : "");
 
 	struct buf r = BUF_INIT;
+	buf_grow(&r, 256 + (text.len < SEARCH_TEXT_MAX ? text.len : SEARCH_TEXT_MAX) * 5 / 4);
 	buf_putc(&r, '[');
 	S_json_str(&r, p->title);
 	buf_putc(&r, ',');
@@ -398,6 +657,7 @@ char *search_page(const struct site *s, const struct page *p, const char *html)
 	S_json_str(&r, url);
 	free(url);
 	buf_puts(&r, ",[");
+	bool first = true;
 	for (size_t i = 0; i < x.n_h; i++) {
 		size_t a = x.h[i].start, e = x.h[i].end;
 		while (a < e && text.data[a] == ' ')
@@ -405,10 +665,9 @@ char *search_page(const struct site *s, const struct page *p, const char *html)
 		while (e > a && text.data[e - 1] == ' ')
 			e--;
 		if (e > a) {
-			if (r.data[r.len - 1] == ']')
-				buf_putc(&r, ',');
-			buf_putc(&r, '[');
-			value_json_string(&r, text.data + a, e - a);
+			buf_puts(&r, first ? "[" : ",[");
+			first = false;
+			S_json(&r, text.data + a, e - a);
 			buf_putc(&r, ',');
 			S_json_str(&r, x.h[i].id);
 			buf_putc(&r, ']');
@@ -427,23 +686,24 @@ char *search_page(const struct site *s, const struct page *p, const char *html)
 		while (cut > 0 && ((unsigned char)text.data[cut] & 0xc0) == 0x80)
 			cut--;
 	}
-	value_json_string(&r, text.data, cut);
+	S_json(&r, text.data, cut);
 	buf_putc(&r, ',');
-	struct buf words = BUF_INIT;
 	if (cut < text.len) {
-		struct buf folded = BUF_INIT;
-		struct hmap set = HMAP_INIT;
-		search_fold(&folded, text.data, cut);
-		S_words(&words, &set, folded.data, folded.len, false);
-		buf_reset(&folded);
-		search_fold(&folded, text.data + cut, text.len - cut);
-		S_words(&words, &set, folded.data, folded.len, true);
-		hmap_free(&set);
-		buf_free(&folded);
+		/* The words before the cut are only remembered, those after it
+		 * that are new are kept: the cut ends a word either way. */
+		struct buf arena = BUF_INIT;
+		struct word_set ws = { .arena = &arena, .mask = 255 };
+		ws.slot = xcalloc(ws.mask + 1, sizeof *ws.slot);
+		S_words(&ws, text.data, cut, false);
+		size_t from = arena.len;
+		S_words(&ws, text.data + cut, text.len - cut, true);
+		S_json(&r, arena.data + from, arena.len - from);
+		free(ws.slot);
+		buf_free(&arena);
+	} else {
+		S_json(&r, "", 0);
 	}
-	value_json_string(&r, words.data, words.len);
 	buf_putc(&r, ']');
-	buf_free(&words);
 	buf_free(&text);
 	return buf_detach(&r, NULL);
 }

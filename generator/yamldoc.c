@@ -1,6 +1,7 @@
 /* yamldoc.c - YAML and JSON into value trees, on libyaml's event parser. */
 #include <errno.h>
 #include <stdlib.h>
+#include <stdbool.h>
 #include <string.h>
 #include <yaml.h>
 
@@ -16,6 +17,7 @@
 struct anchor {
 	char *name;
 	struct value *v;
+	bool owned;     /* v is the anchor's own copy (an anchored key: the key itself is freed) */
 };
 
 struct loader {
@@ -104,6 +106,7 @@ static void S_anchor(struct loader *l, const yaml_char_t *name, struct value *v)
 	l->anchors = xgrow(l->anchors, &l->cap_anchors, l->n_anchors, sizeof *l->anchors);
 	l->anchors[l->n_anchors].name = xstrdup((const char *)name);
 	l->anchors[l->n_anchors].v = v;
+	l->anchors[l->n_anchors].owned = false;
 	l->n_anchors++;
 }
 
@@ -195,6 +198,12 @@ static struct value *S_node(struct loader *l, yaml_event_t *ev)
 				value_free(v);
 				free(aname);
 				return NULL;
+			}
+			/* An anchored key ("&x a: 1") is freed below, once it is
+			 * text: the anchor keeps a copy for the aliases to it. */
+			if (l->n_anchors && l->anchors[l->n_anchors - 1].v == key) {
+				l->anchors[l->n_anchors - 1].v = value_copy(key);
+				l->anchors[l->n_anchors - 1].owned = true;
 			}
 			yaml_event_t e2;
 			if (!yaml_parser_parse(&l->parser, &e2)) {
@@ -289,8 +298,11 @@ int yamldoc_parse(struct value **out, const char *text, size_t len,
 	rc = 0;
 out:
 	value_free(doc);
-	for (size_t i = 0; i < l.n_anchors; i++)
+	for (size_t i = 0; i < l.n_anchors; i++) {
 		free(l.anchors[i].name);
+		if (l.anchors[i].owned)
+			value_free(l.anchors[i].v);
+	}
 	free(l.anchors);
 	yaml_parser_delete(&l.parser);
 	return rc;
