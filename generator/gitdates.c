@@ -57,14 +57,15 @@ static int S_delta(const git_diff_delta *d, float progress, void *ud)
 	return 0;
 }
 
-/* The site's folder relative to the repository's working folder. */
-static char *S_prefix(git_repository *repo, const char *root)
+char *gitdates_site_prefix(git_repository *repo, const char *root)
 {
 	const char *wd = git_repository_workdir(repo);
 	char rr[PATH_MAX], rw[PATH_MAX];
 	if (!wd || !realpath(root, rr) || !realpath(wd, rw))
 		return NULL;
 	size_t n = strlen(rw);
+	if (n == 1 && rw[0] == '/')
+		n = 0;
 	if (strncmp(rr, rw, n) || (rr[n] && rr[n] != '/'))
 		return NULL;
 	return rr[n] ? xasprintf("%s/", rr + n + 1) : xstrdup("");
@@ -89,7 +90,7 @@ void gitdates_apply(struct site *s)
 	git_libgit2_init();
 	if (git_repository_open_ext(&repo, s->root, 0, NULL) < 0 || git_repository_is_bare(repo))
 		goto out;
-	prefix = S_prefix(repo, s->root);
+	prefix = gitdates_site_prefix(repo, s->root);
 	if (!prefix)
 		goto out;
 	w.prefix = prefix;

@@ -29,6 +29,7 @@
 #include "buf.h"
 #include "cmd.h"
 #include "diag.h"
+#include "gitdates.h"
 #include "publish.h"
 #include "util.h"
 
@@ -207,21 +208,6 @@ static void S_callbacks(struct publish *p, git_remote_callbacks *cb)
 /* ------------------------------------------------------------------ */
 /* step 1 and 2: the repository and the source */
 
-/* The site's folder relative to the working folder ("" or "sub/"). */
-static char *S_prefix(git_repository *repo, const char *root)
-{
-	const char *wd = git_repository_workdir(repo);
-	char rr[PATH_MAX], rw[PATH_MAX];
-	if (!wd || !realpath(root, rr) || !realpath(wd, rw))
-		return NULL;
-	size_t n = strlen(rw);
-	if (n == 1 && rw[0] == '/')
-		n = 0;
-	if (strncmp(rr, rw, n) || (rr[n] && rr[n] != '/'))
-		return NULL;
-	return rr[n] ? xasprintf("%s/", rr + n + 1) : xstrdup("");
-}
-
 static int S_open(struct publish *p)
 {
 	const char *root = S_where(p);
@@ -268,7 +254,7 @@ static int S_open(struct publish *p)
 
 static int S_check_clean(struct publish *p)
 {
-	char *prefix = S_prefix(p->repo, p->o.root);
+	char *prefix = gitdates_site_prefix(p->repo, p->o.root);
 	if (!prefix) {
 		diag_error(S_where(p), 0, 0, "the site folder is not inside the repository's working tree; "
 			   "run toivo publish on a site folder inside the repository");
