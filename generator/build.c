@@ -390,7 +390,60 @@ static void S_phase(const char *name, double *t)
 	cpu0 = cpu;
 }
 
+/* What a page's body feeds besides its own page: print pages, the sitemap
+ * (dates), the search indexes, done hooks and the checks.  Shared by the
+ * whole build and build_update. */
+static void S_site_files(struct build *b)
+{
+	const struct tpl *print = render_layout(&b->env, "print");
+	if (print && b->html && !diag_errors()) {
+		struct print_ctx pc = { .env = &b->env, .out = &b->out, .layout = print, .html = b->html };
+		print_pages(&pc);
+	}
+	S_sitemap(b);
+	search_write(&b->out, b->site, b->search);
+	if (b->hooks[0] && hooks_has_done(b->hooks[0])) {
+		struct value *pages = value_list();
+		for (size_t i = 0; i < b->site->n_pages; i++)
+			value_push(pages, render_hook_page(&b->env, b->site->pages[i]));
+		hooks_done(b->hooks[0], b->env.hook_site, pages);
+		value_free(pages);
+	}
+}
+
+void build_free(struct build *b)
+{
+	if (!b)
+		return;
+	size_t pages = b->site ? b->site->n_pages : 0;
+	if (b->hooks)
+		for (int i = 0; i < b->n_workers; i++)
+			hooks_free(b->hooks[i]);
+	free(b->hooks);
+	for (size_t i = 0; b->html && i < pages; i++)
+		free(b->html[i]);
+	free(b->html);
+	for (size_t i = 0; b->search && i < pages; i++)
+		free(b->search[i]);
+	free(b->search);
+	for (size_t i = 0; b->ids && i < pages; i++) {
+		value_free(b->ids[i]);
+		value_free(b->links[i]);
+	}
+	free(b->ids);
+	free(b->links);
+	if (b->site)
+		render_env_free(&b->env);
+	site_free(b->site);
+	free(b);
+}
+
 int build_run(const struct build_opts *o)
+{
+	return build_run_keep(o, NULL);
+}
+
+int build_run_keep(const struct build_opts *o, struct build **keep)
 {
 	double tp;
 	S_phase(NULL, &tp);
@@ -398,47 +451,52 @@ int build_run(const struct build_opts *o)
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	diag_reset();
 	markdown_init();
-	struct build b = { .opts = o };
+	if (keep) {
+		build_free(*keep);
+		*keep = NULL;
+	}
+	struct build *b = xcalloc(1, sizeof *b);
+	b->opts = o;
 	bool staged = false;
-	b.site = site_load(o->root);
-	if (!b.site)
+	b->site = site_load(o->root);
+	if (!b->site)
 		goto out;
 	S_phase("load", &tp);
-	site_link(b.site);
-	gitdates_apply(b.site);
-	i18n_load(b.site);
-	render_env_init(&b.env, b.site, o->serve);
+	site_link(b->site);
+	gitdates_apply(b->site);
+	i18n_load(b->site);
+	render_env_init(&b->env, b->site, o->serve);
 	S_phase("link", &tp);
-	b.env.pdf = o->pdf;
+	b->env.pdf = o->pdf;
 	if (diag_errors())
 		goto out;
-	if (output_check_place(o->out, o->root) < 0 || output_begin(&b.out, o->out) < 0)
+	if (output_check_place(o->out, o->root) < 0 || output_begin(&b->out, o->out) < 0)
 		goto out;
 	staged = true;
 
-	size_t n = b.site->n_pages;
-	b.ids = xcalloc(n + 1, sizeof *b.ids);
-	b.links = xcalloc(n + 1, sizeof *b.links);
-	b.search = xcalloc(n + 1, sizeof *b.search);
-	if (render_layout(&b.env, "print"))
-		b.html = xcalloc(n + 1, sizeof *b.html);
+	size_t n = b->site->n_pages;
+	b->ids = xcalloc(n + 1, sizeof *b->ids);
+	b->links = xcalloc(n + 1, sizeof *b->links);
+	b->search = xcalloc(n + 1, sizeof *b->search);
+	if (render_layout(&b->env, "print"))
+		b->html = xcalloc(n + 1, sizeof *b->html);
 	int jobs = o->jobs > 0 ? o->jobs : cpu_count();
 	if ((size_t)jobs > n)
 		jobs = n > 0 ? (int)n : 1;
-	b.n_workers = jobs;
-	b.hooks = xcalloc((size_t)jobs, sizeof *b.hooks);
+	b->n_workers = jobs;
+	b->hooks = xcalloc((size_t)jobs, sizeof *b->hooks);
 	struct hooks_config hc = {
 		.site_dir = o->root, .markdown = S_hook_markdown,
-		.translate = S_hook_translate, .ud = &b,
+		.translate = S_hook_translate, .ud = b,
 	};
 	for (int i = 0; i < jobs; i++) {
-		b.hooks[i] = hooks_new(&hc);
-		if (!b.hooks[i])
+		b->hooks[i] = hooks_new(&hc);
+		if (!b->hooks[i])
 			goto out;
 	}
 	struct worker *ws = xcalloc((size_t)jobs, sizeof *ws);
 	for (int i = 0; i < jobs; i++) {
-		ws[i].b = &b;
+		ws[i].b = b;
 		ws[i].index = i;
 		if (i > 0 && pthread_create(&ws[i].thread, NULL, S_work, &ws[i]) != 0) {
 			diag_error(NULL, 0, 0, "cannot start a worker thread: %s", strerror(errno));
@@ -452,58 +510,31 @@ int build_run(const struct build_opts *o)
 	free(ws);
 	S_phase("render", &tp);
 
-	const struct tpl *print = render_layout(&b.env, "print");
-	if (print && !diag_errors()) {
-		struct print_ctx pc = { .env = &b.env, .out = &b.out, .layout = print, .html = b.html };
-		print_pages(&pc);
-	}
-	S_root_index(&b);
-	S_404(&b);
-	S_renames(&b);
-	S_aliases(&b);
-	S_sitemap(&b);
-	search_write(&b.out, b.site, b.search);
-	S_files(&b);
-	if (b.hooks[0]) {
-		struct value *pages = value_list();
-		for (size_t i = 0; i < n; i++)
-			value_push(pages, render_hook_page(&b.env, b.site->pages[i]));
-		hooks_done(b.hooks[0], b.env.hook_site, pages);
-		value_free(pages);
-	}
+	S_root_index(b);
+	S_404(b);
+	S_renames(b);
+	S_aliases(b);
+	S_files(b);
+	S_site_files(b);
 	S_phase("extras", &tp);
-	check_site(b.site, b.ids, b.links, o->check);
+	check_site(b->site, b->ids, b->links, o->check);
 	S_phase("check", &tp);
 out:
 	if (staged) {
 		if (diag_errors())
-			output_abort(&b.out);
+			output_abort(&b->out);
 		else
-			output_commit(&b.out);
+			output_commit(&b->out);
 		S_phase("commit", &tp);
 	}
 	int errors = diag_errors();
-	size_t pages = b.site ? b.site->n_pages : 0;
-	if (b.hooks)
-		for (int i = 0; i < b.n_workers; i++)
-			hooks_free(b.hooks[i]);
-	free(b.hooks);
-	for (size_t i = 0; b.html && i < pages; i++)
-		free(b.html[i]);
-	free(b.html);
-	for (size_t i = 0; b.search && i < pages; i++)
-		free(b.search[i]);
-	free(b.search);
-	for (size_t i = 0; b.ids && i < pages; i++) {
-		value_free(b.ids[i]);
-		value_free(b.links[i]);
+	size_t pages = b->site ? b->site->n_pages : 0;
+	if (keep && !errors && staged) {
+		*keep = b;
+	} else {
+		build_free(b);
+		S_phase("free", &tp);
 	}
-	free(b.ids);
-	free(b.links);
-	if (b.site)
-		render_env_free(&b.env);
-	site_free(b.site);
-	S_phase("free", &tp);
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	double ms = (double)(t1.tv_sec - t0.tv_sec) * 1e3 + (double)(t1.tv_nsec - t0.tv_nsec) / 1e6;
 	if (errors) {
@@ -512,5 +543,65 @@ out:
 	}
 	if (!o->quiet)
 		fprintf(stderr, "toivo: %zu pages in %.0f ms -> %s\n", pages, ms, o->out);
+	return 0;
+}
+
+int build_update(struct build *b, char *const *srcs, size_t n, size_t *changed)
+{
+	diag_reset();
+	*changed = 0;
+	struct page **ps = xcalloc(n + 1, sizeof *ps);
+	int r = -1;
+	for (size_t i = 0; i < n; i++) {
+		ps[i] = site_find_src(b->site, srcs[i]);
+		if (!ps[i] || site_page_reread(b->site, ps[i]) != 1)
+			goto out;
+	}
+	if (diag_errors())
+		goto out;
+	gitdates_refresh(b->site, ps, n);
+	if (output_begin_update(&b->out, b->opts->out) < 0)
+		goto out;
+	for (size_t i = 0; i < n; i++) {
+		size_t k = ps[i]->index;
+		value_free(b->ids[k]);
+		value_free(b->links[k]);
+		free(b->search[k]);
+		b->ids[k] = b->links[k] = NULL;
+		b->search[k] = NULL;
+		if (b->html) {
+			free(b->html[k]);
+			b->html[k] = NULL;
+		}
+		S_render_page(b, b->hooks[0], ps[i]);
+	}
+	if (diag_errors()) {
+		output_abort(&b->out);
+		goto out;
+	}
+	if (output_commit(&b->out) == 0) {
+		*changed = b->out.changed;
+		r = 0;
+	}
+out:
+	free(ps);
+	return r;
+}
+
+int build_update_site(struct build *b, size_t *changed)
+{
+	diag_reset();
+	*changed = 0;
+	if (output_begin_update(&b->out, b->opts->out) < 0)
+		return -1;
+	S_site_files(b);
+	check_site(b->site, b->ids, b->links, b->opts->check);
+	if (diag_errors()) {
+		output_abort(&b->out);
+		return -1;
+	}
+	if (output_commit(&b->out) < 0)
+		return -1;
+	*changed = b->out.changed;
 	return 0;
 }

@@ -21,4 +21,22 @@ struct build_opts {
  * previous output is then left exactly as it was). */
 int build_run(const struct build_opts *o);
 
+/* What a build made, kept by toivo serve to render single pages again. */
+struct build;
+/* Like build_run; after a build without errors, *keep holds what it made
+ * (o must outlive it), else NULL.  A build kept before is freed first. */
+int build_run_keep(const struct build_opts *o, struct build **keep);
+/* Renders again the edited pages srcs[0..n) ("content/x.fi.md") of a kept
+ * build when only their bodies changed, and replaces their pages in the
+ * output (build_opts.out), each file whole.  Returns 0 when done, with the
+ * number of files replaced in *changed; -1 when the whole site must be
+ * built again (something besides a body changed, or a problem was
+ * reported): the output is then left as it was, and b must be freed.
+ * build_update_site() must follow a 0. */
+int build_update(struct build *b, char *const *srcs, size_t n, size_t *changed);
+/* Then what the pages' bodies feed: the search indexes, sitemap and print
+ * pages, and the checks.  0, or -1 as above. */
+int build_update_site(struct build *b, size_t *changed);
+void build_free(struct build *b);
+
 #endif

@@ -7,6 +7,7 @@
  */
 #include <git2.h>
 #include <limits.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -37,6 +38,7 @@ static int S_delta(const git_diff_delta *d, float progress, void *ud)
 	struct page *p = site_find_src(w->site, rel);
 	if (p && !hmap_get(&w->seen, rel)) {
 		hmap_put(&w->seen, rel, p);
+		p->commit_time = (time_t)w->when;
 		if (!hmap_get(&w->dirty, rel)) {
 			p->updated = (time_t)w->when;
 			p->committed = true;
@@ -71,12 +73,13 @@ char *gitdates_site_prefix(git_repository *repo, const char *root)
 	return rr[n] ? xasprintf("%s/", rr + n + 1) : xstrdup("");
 }
 
+#define S_DIRTY (GIT_STATUS_WT_MODIFIED | GIT_STATUS_WT_NEW | GIT_STATUS_INDEX_MODIFIED | \
+		 GIT_STATUS_INDEX_NEW | GIT_STATUS_WT_RENAMED | GIT_STATUS_INDEX_RENAMED)
+
 static int S_status(const char *path, unsigned int flags, void *ud)
 {
 	struct walk *w = ud;
-	if (flags & (GIT_STATUS_WT_MODIFIED | GIT_STATUS_WT_NEW | GIT_STATUS_INDEX_MODIFIED |
-		     GIT_STATUS_INDEX_NEW | GIT_STATUS_WT_RENAMED | GIT_STATUS_INDEX_RENAMED) &&
-	    !strncmp(path, w->prefix, w->prefix_len))
+	if ((flags & S_DIRTY) && !strncmp(path, w->prefix, w->prefix_len))
 		hmap_put(&w->dirty, path + w->prefix_len, (void *)1);
 	return 0;
 }
@@ -142,6 +145,31 @@ out:
 	hmap_free(&w.seen);
 	hmap_free(&w.dirty);
 	git_revwalk_free(rw);
+	git_repository_free(repo);
+	git_libgit2_shutdown();
+}
+
+void gitdates_refresh(struct site *s, struct page *const *pages, size_t n)
+{
+	git_repository *repo = NULL;
+	char *prefix = NULL;
+	git_libgit2_init();
+	if (git_repository_open_ext(&repo, s->root, 0, NULL) < 0 || git_repository_is_bare(repo))
+		goto out;
+	prefix = gitdates_site_prefix(repo, s->root);
+	if (!prefix)
+		goto out;
+	for (size_t i = 0; i < n; i++) {
+		struct page *p = pages[i];
+		char *path = xasprintf("%s%s", prefix, p->src);
+		unsigned int flags = 0;
+		bool clean = git_status_file(&flags, repo, path) == 0 && !(flags & S_DIRTY);
+		p->committed = clean && p->commit_time > 0;
+		p->updated = p->committed ? p->commit_time : p->src_mtime.tv_sec;
+		free(path);
+	}
+out:
+	free(prefix);
 	git_repository_free(repo);
 	git_libgit2_shutdown();
 }

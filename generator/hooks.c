@@ -1506,6 +1506,14 @@ static int S_done_body(lua_State *L, struct hooks *h, void *arg)
 	return 0;
 }
 
+bool hooks_has_done(struct hooks *h)
+{
+	lua_getfield(h->L, LUA_REGISTRYINDEX, R_DONE);
+	bool any = lua_rawlen(h->L, -1) > 0;
+	lua_pop(h->L, 1);
+	return any;
+}
+
 int hooks_done(struct hooks *h, const struct value *site, const struct value *pages)
 {
 	struct done_arg a = { site, pages };

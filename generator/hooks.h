@@ -44,6 +44,8 @@ int hooks_codeblock(struct hooks *h, struct buf *out, const char *name,
 /* Runs every page(page) hook; page.params may be changed in place.
  * 0, or -1 after reporting an error at page_path. */
 int hooks_page(struct hooks *h, struct value *page, const char *page_path);
+/* Whether any hook registered done. */
+bool hooks_has_done(struct hooks *h);
 /* Runs every done(site) hook with site.pages = pages.  0 or -1. */
 int hooks_done(struct hooks *h, const struct value *site, const struct value *pages);
 #endif

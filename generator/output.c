@@ -21,6 +21,14 @@
 static void S_sweep(const char *stage);
 static void S_discard(const char *path, const char *stage);
 
+/* A file held for output_commit when OUT is updated in place. */
+struct pending {
+	char *rel;      /* normalised */
+	char *data;
+	size_t len;
+	char *who;
+};
+
 /* The real path of p, which may not exist yet: its folder's real path and
  * its name.  NULL when the folder does not exist either. */
 static char *S_real(const char *p)
@@ -150,6 +158,20 @@ fail:
 	return -1;
 }
 
+int output_begin_update(struct output *o, const char *out)
+{
+	memset(o, 0, sizeof *o);
+	o->old_fd = open(out, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (o->old_fd < 0) {
+		diag_error(out, 0, 0, "cannot open the output folder: %s; build the whole site again", strerror(errno));
+		return -1;
+	}
+	o->out = xstrdup(out);
+	o->update = true;
+	pthread_mutex_init(&o->lock, NULL);
+	return 0;
+}
+
 /* In a reused stage a file may sit where a folder goes now: removes what
  * is in the way of dir, then creates it. */
 static int S_mkdirs(struct output *o, const char *dir)
@@ -228,8 +250,52 @@ static void S_clear(const char *full)
 		rm_rf(full);
 }
 
+/* Writes len bytes to a new file at full (which must not exist).  0, or
+ * -1 with errno set. */
+static int S_put(const char *full, const void *data, size_t len)
+{
+	int fd = open(full, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+	int r = fd < 0 ? -1 : 0;
+	const char *p = data;
+	while (r == 0 && len > 0) {
+		ssize_t w = write(fd, p, len);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w < 0) {
+			r = -1;
+			break;
+		}
+		p += w;
+		len -= (size_t)w;
+	}
+	if (fd >= 0 && close(fd) < 0)
+		r = -1;
+	return r;
+}
+
+/* Update mode: the file is held until output_commit. */
+static int S_hold(struct output *o, const char *rel, const void *data, size_t len, const char *who)
+{
+	char *norm = path_normalize(rel);
+	if (!norm || !*norm) {
+		diag_error(who, 0, 0, "output path '%s' leaves the output folder; fix the slug, alias or file name", rel);
+		free(norm);
+		return -1;
+	}
+	char *copy = xmalloc(len + 1);
+	memcpy(copy, data, len);
+	copy[len] = '\0';
+	pthread_mutex_lock(&o->lock);
+	o->pend = xgrow(o->pend, &o->cap_pend, o->n_pend, sizeof *o->pend);
+	o->pend[o->n_pend++] = (struct pending){ norm, copy, len, xstrdup(who ? who : "") };
+	pthread_mutex_unlock(&o->lock);
+	return 0;
+}
+
 int output_write(struct output *o, const char *rel, const void *data, size_t len, const char *who)
 {
+	if (o->update)
+		return S_hold(o, rel, data, len, who);
 	char *full = S_target(o, rel, who);
 	if (!full)
 		return -1;
@@ -254,22 +320,7 @@ int output_write(struct output *o, const char *rel, const void *data, size_t len
 		}
 	}
 	S_clear(full);
-	int fd = open(full, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
-	int r = fd < 0 ? -1 : 0;
-	const char *p = data;
-	while (r == 0 && len > 0) {
-		ssize_t w = write(fd, p, len);
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w < 0) {
-			r = -1;
-			break;
-		}
-		p += w;
-		len -= (size_t)w;
-	}
-	if (fd >= 0 && close(fd) < 0)
-		r = -1;
+	int r = S_put(full, data, len);
 	if (r < 0)
 		diag_error(who, 0, 0, "cannot write %s: %s", full, strerror(errno));
 	free(full);
@@ -417,8 +468,16 @@ static void S_keep(struct output *o)
 static void S_done(struct output *o)
 {
 	S_close_old(o);
-	if (o->stage)
+	if (o->stage || o->update)
 		pthread_mutex_destroy(&o->lock);
+	for (size_t i = 0; i < o->n_pend; i++) {
+		free(o->pend[i].rel);
+		free(o->pend[i].data);
+		free(o->pend[i].who);
+	}
+	free(o->pend);
+	o->pend = NULL;
+	o->n_pend = o->cap_pend = 0;
 	hmap_free(&o->written);
 	free(o->stage);
 	free(o->prev);
@@ -426,8 +485,38 @@ static void S_done(struct output *o)
 	o->stage = o->prev = o->out = NULL;
 }
 
+/* Update mode: replaces the files whose bytes changed, one rename each. */
+static int S_commit_update(struct output *o)
+{
+	int r = 0;
+	for (size_t i = 0; i < o->n_pend; i++) {
+		const struct pending *f = &o->pend[i];
+		struct stat st;
+		if (S_same(o, f->rel, f->data, f->len, &st))
+			continue;
+		char *full = path_join(o->out, f->rel);
+		char *dir = path_dir(full);
+		char *tmp = xasprintf("%s.toivo-new", full);
+		unlink(tmp);
+		if (mkdir_p(dir) < 0 || S_put(tmp, f->data, f->len) < 0 || rename(tmp, full) < 0) {
+			diag_error(f->who, 0, 0, "cannot write %s: %s", full, strerror(errno));
+			unlink(tmp);
+			r = -1;
+		} else {
+			o->changed++;
+		}
+		free(tmp);
+		free(dir);
+		free(full);
+	}
+	S_done(o);
+	return r;
+}
+
 int output_commit(struct output *o)
 {
+	if (o->update)
+		return S_commit_update(o);
 	int r = 0;
 	if (o->reused) {
 		struct buf rel = BUF_INIT;

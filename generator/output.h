@@ -17,6 +17,12 @@
  * its files that did not change since are OUT's files already, so a
  * rebuild creates and removes only what changed.  What a build did not
  * write is removed from the stage before the swap.
+ *
+ * toivo serve's one-page rebuilds update OUT in place instead
+ * (output_begin_update): writes are held in memory until output_commit,
+ * which replaces each file whose bytes changed by writing a new file beside
+ * it and renaming it over the old one, so a reader sees the old file or the
+ * new one; output_abort drops them and OUT stays as it was.
  */
 #ifndef TOIVO_OUTPUT_H
 #define TOIVO_OUTPUT_H
@@ -37,6 +43,10 @@ struct output {
 	bool reused;    /* the stage is an old tree: sweep what was not written */
 	pthread_mutex_t lock;
 	struct hmap written; /* stage-relative paths written (when reused) */
+	bool update;    /* OUT is updated in place (output_begin_update) */
+	struct pending *pend; /* the files held for output_commit (update) */
+	size_t n_pend, cap_pend;
+	size_t changed; /* files output_commit replaced (update) */
 };
 
 /* Refuses an output folder that a build must not replace: the site's folder
@@ -47,6 +57,9 @@ int output_check_place(const char *out, const char *root);
 /* Prepares the stage for OUT.  Returns 0, or -1 after reporting (OUT is a
  * file, its folder cannot be written ...). */
 int output_begin(struct output *o, const char *out);
+/* Prepares to update OUT, an existing output folder, in place.  0, or -1
+ * after reporting. */
+int output_begin_update(struct output *o, const char *out);
 /* Writes a file at the site path rel ("fi/pori/index.html") inside the
  * stage, creating folders.  rel must be a normalised relative path; one that
  * climbs out is refused (reported against `who`).  0 or -1. */

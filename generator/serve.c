@@ -60,7 +60,9 @@
 #include "util.h"
 
 #define S_PING_SECONDS 15
-#define S_DEBOUNCE_MS 100
+/* A burst of events ends after this much quiet: editors save in a few
+ * milliseconds; a build that starts too early is followed by another. */
+#define S_DEBOUNCE_MS 20
 #define S_DEBOUNCE_MAX_MS 2000
 
 struct server {
@@ -74,6 +76,7 @@ struct server {
 	char *errors;           /* the messages of the last failed build */
 	char instance[32];      /* this run of the server */
 	struct build_opts bo;
+	struct build *kept;     /* the last good build, for one-page rebuilds */
 	const char *out;
 	int stop_pipe[2];       /* wakes the watcher */
 };
@@ -655,25 +658,72 @@ static enum MHD_Result S_handle(void *cls, struct MHD_Connection *c, const char 
 /* building                                                           */
 /* ------------------------------------------------------------------ */
 
-static void S_build(struct server *s)
+/* Publishes the result of a build to the event streams. */
+static void S_built(struct server *s, bool ok, struct buf *msgs)
 {
-	struct buf msgs = BUF_INIT;
-	diag_capture(&msgs);
-	int r = build_run(&s->bo);
-	diag_capture(NULL);
 	pthread_mutex_lock(&s->lock);
 	s->seq++;
 	s->built = true;
-	s->ok = r == 0;
+	s->ok = ok;
 	free(s->errors);
 	s->errors = NULL;
 	if (s->ok)
 		s->good++;
 	else
-		s->errors = buf_detach(&msgs, NULL);
+		s->errors = buf_detach(msgs, NULL);
 	pthread_cond_broadcast(&s->cond);
 	pthread_mutex_unlock(&s->lock);
+}
+
+static void S_build(struct server *s)
+{
+	struct buf msgs = BUF_INIT;
+	diag_capture(&msgs);
+	int r = build_run_keep(&s->bo, &s->kept);
+	diag_capture(NULL);
+	S_built(s, r == 0, &msgs);
 	buf_free(&msgs);
+}
+
+static double S_ms_since(const struct timespec *t0)
+{
+	struct timespec t1;
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	return (double)(t1.tv_sec - t0->tv_sec) * 1e3 + (double)(t1.tv_nsec - t0->tv_nsec) / 1e6;
+}
+
+/* Only page bodies changed: renders those pages again, tells the browsers
+ * to reload, then updates what the pages feed (search indexes, sitemap,
+ * print pages).  Returns whether that was enough; if not, the whole site
+ * is to be built. */
+static bool S_update(struct server *s, char *const *srcs, size_t n)
+{
+	if (!s->kept || n == 0)
+		return false;
+	struct timespec t0;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	struct buf msgs = BUF_INIT;
+	diag_capture(&msgs);
+	size_t changed = 0, more = 0;
+	int r = build_update(s->kept, srcs, n, &changed);
+	double ms = S_ms_since(&t0);
+	if (r == 0)
+		S_built(s, true, &msgs);
+	if (r == 0)
+		r = build_update_site(s->kept, &more);
+	diag_capture(NULL);
+	buf_free(&msgs);
+	if (r < 0) {
+		/* What it reported is reported again by the whole build. */
+		build_free(s->kept);
+		s->kept = NULL;
+		return false;
+	}
+	if (!s->bo.quiet)
+		fprintf(stderr, "toivo serve: %s%s rebuilt in %.1f ms; search index, sitemap and print pages "
+			"updated after %.1f ms (%zu file%s changed)\n", srcs[0], n > 1 ? " and others" : "", ms,
+			S_ms_since(&t0), changed + more, changed + more == 1 ? "" : "s");
+	return true;
 }
 
 /* ------------------------------------------------------------------ */
@@ -691,12 +741,25 @@ struct watch {
 	bool root;              /* the site folder itself: only some names count */
 };
 
+/* A file that changed in the current burst of events. */
+struct change {
+	char *rel;              /* relative to the site folder */
+	bool created;           /* it appeared during the burst */
+};
+
 struct watcher {
 	struct server *s;
 	int fd;
 	struct watch *w;
 	size_t n, cap;
 	bool warned;
+	/* The burst so far: Markdown files in content/, other files, and
+	 * whether anything calls for a whole build anyway. */
+	char **pages;
+	size_t n_pages, cap_pages;
+	struct change *other;
+	size_t n_other, cap_other;
+	bool full;
 };
 
 static struct watch *S_find(struct watcher *w, int wd)
@@ -792,6 +855,77 @@ static bool S_noise(const char *name)
 	       str_ends_with(name, ".swx") || !strcmp(name, "4913");
 }
 
+/* path relative to the site folder, or NULL. */
+static const char *S_site_rel(const struct watcher *w, const char *path)
+{
+	const char *root = w->s->bo.root;
+	size_t n = strlen(root);
+	if (strncmp(path, root, n))
+		return NULL;
+	path += n;
+	if (*path == '/')
+		path++;
+	else if (n && root[n - 1] != '/')
+		return NULL;
+	return path;
+}
+
+/* Notes what one event changed, for S_burst_pages. */
+static void S_note(struct watcher *w, const struct watch *wt, const struct inotify_event *ev, const char *name)
+{
+	char *full = path_join(wt->path, name);
+	const char *rel = S_site_rel(w, full);
+	if (!*name || (ev->mask & IN_ISDIR) || !rel) {
+		w->full = true;
+	} else if (str_starts_with(rel, "content/") && str_ends_with(rel, ".md")) {
+		size_t i = 0;
+		while (i < w->n_pages && strcmp(w->pages[i], rel))
+			i++;
+		if (i == w->n_pages) {
+			w->pages = xgrow(w->pages, &w->cap_pages, w->n_pages, sizeof *w->pages);
+			w->pages[w->n_pages++] = xstrdup(rel);
+		}
+	} else {
+		size_t i = 0;
+		while (i < w->n_other && strcmp(w->other[i].rel, rel))
+			i++;
+		if (i == w->n_other) {
+			w->other = xgrow(w->other, &w->cap_other, w->n_other, sizeof *w->other);
+			w->other[w->n_other++] = (struct change){ xstrdup(rel), false };
+		}
+		if (ev->mask & (IN_CREATE | IN_MOVED_TO))
+			w->other[i].created = true;
+	}
+	free(full);
+}
+
+/* Whether the burst changed nothing but Markdown pages: other files it
+ * created and removed again (an editor's temporary file) do not count. */
+static bool S_burst_pages(struct watcher *w)
+{
+	if (w->full || w->n_pages == 0)
+		return false;
+	for (size_t i = 0; i < w->n_other; i++) {
+		char *full = path_join(w->s->bo.root, w->other[i].rel);
+		struct stat st;
+		bool gone = lstat(full, &st) < 0 && errno == ENOENT;
+		free(full);
+		if (!(w->other[i].created && gone))
+			return false;
+	}
+	return true;
+}
+
+static void S_burst_reset(struct watcher *w)
+{
+	for (size_t i = 0; i < w->n_pages; i++)
+		free(w->pages[i]);
+	for (size_t i = 0; i < w->n_other; i++)
+		free(w->other[i].rel);
+	w->n_pages = w->n_other = 0;
+	w->full = false;
+}
+
 /* Reads the pending events; returns whether any of them calls for a build. */
 static bool S_drain(struct watcher *w)
 {
@@ -808,6 +942,7 @@ static bool S_drain(struct watcher *w)
 			p += sizeof *ev + ev->len;
 			if (ev->mask & IN_Q_OVERFLOW) {
 				S_watch_all(w);
+				w->full = true;
 				relevant = true;
 				continue;
 			}
@@ -829,6 +964,7 @@ static bool S_drain(struct watcher *w)
 					S_add_tree(w, sub);
 					free(sub);
 				}
+				w->full = true;
 				relevant = true;
 				continue;
 			}
@@ -839,13 +975,16 @@ static bool S_drain(struct watcher *w)
 				S_add_tree(w, sub);
 				free(sub);
 			}
+			S_note(w, wt, ev, name);
 			relevant = true;
 		}
 	}
 	/* A folder moved inside a watched tree keeps its watch but not its
 	 * path: walking again gives every watch its path back. */
-	if (moved_dir)
+	if (moved_dir) {
 		S_watch_all(w);
+		w->full = true;
+	}
 	return relevant;
 }
 
@@ -896,8 +1035,12 @@ static void *S_watch_thread(void *arg)
 		}
 		if (r < 0)
 			break;
-		fprintf(stderr, "toivo serve: change seen, rebuilding\n");
-		S_build(w.s);
+		bool pages = S_burst_pages(&w);
+		if (!pages || !S_update(w.s, w.pages, w.n_pages)) {
+			fprintf(stderr, "toivo serve: change seen, rebuilding\n");
+			S_build(w.s);
+		}
+		S_burst_reset(&w);
 	}
 	if (w.fd < 0) {
 		/* No watching: just wait to be stopped. */
@@ -908,6 +1051,9 @@ static void *S_watch_thread(void *arg)
 	for (size_t i = 0; i < w.n; i++)
 		free(w.w[i].path);
 	free(w.w);
+	S_burst_reset(&w);
+	free(w.pages);
+	free(w.other);
 	if (w.fd >= 0)
 		close(w.fd);
 	return NULL;
@@ -1087,6 +1233,7 @@ out:
 			close(S_sig_pipe[i]);
 		S_sig_pipe[i] = -1;
 	}
+	build_free(s.kept);
 	if (tmp)
 		rm_rf(tmp);
 	free(tmp);

@@ -160,6 +160,17 @@ static int S_page_lang(const struct site *s, const char *file, char **name)
 	return -2;
 }
 
+/* FNV-1a over the bytes before a page's body. */
+static uint64_t S_fm_hash(const char *text, size_t n)
+{
+	uint64_t h = 14695981039346656037u;
+	for (size_t i = 0; i < n; i++) {
+		h ^= (unsigned char)text[i];
+		h *= 1099511628211u;
+	}
+	return h;
+}
+
 static void S_add_page(struct site *s, const char *dir, const char *file, const char *name, int lang)
 {
 	char *rel = *dir ? xasprintf("content/%s/%s", dir, file) : xasprintf("content/%s", file);
@@ -197,6 +208,7 @@ static void S_add_page(struct site *s, const char *dir, const char *file, const 
 	const struct value *w = value_get(fm, "weight");
 	p->weight = w && w->kind == V_NUM ? w->u.n : 0;
 	p->body_off = off;
+	p->fm_hash = S_fm_hash(text, off);
 	p->body_len = len - off;
 	p->body_line = body_line;
 	p->src_size = len;
@@ -498,6 +510,41 @@ int site_page_body(const struct site *s, struct page *p)
 		p->body = text;
 		text = NULL;
 	}
+	free(text);
+	free(full);
+	return r;
+}
+
+int site_page_reread(const struct site *s, struct page *p)
+{
+	char *full = path_join(s->root, p->src);
+	char *text = NULL;
+	size_t len = 0;
+	struct stat st;
+	int r = 0;
+	if (lstat(full, &st) < 0 || !S_ISREG(st.st_mode) || file_read(&text, &len, full) < 0)
+		goto out;
+	/* The same bytes before the old body offset and the same offset from
+	 * the parser mean the same front matter. */
+	if (len < p->body_off || S_fm_hash(text, p->body_off) != p->fm_hash)
+		goto out;
+	struct value *fm = NULL;
+	size_t off = 0;
+	int line = 0;
+	int ok = frontmatter_check_text(text, len, p->src) == 0 &&
+		 frontmatter_parse(&fm, &off, &line, text, len, p->src) == 0;
+	value_free(fm);
+	if (!ok || off != p->body_off || line != p->body_line)
+		goto out;
+	free(p->body);
+	p->body = NULL;
+	p->body_len = len - off;
+	p->src_size = len;
+	p->src_mtime = st.st_mtim;
+	if (!p->committed)
+		p->updated = st.st_mtime;
+	r = 1;
+out:
 	free(text);
 	free(full);
 	return r;

@@ -11,6 +11,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <time.h>
 
 #include "hmap.h"
@@ -38,11 +39,13 @@ struct page {
 				 * when the page is rendered, freed after */
 	size_t body_len;
 	size_t body_off;        /* where the body starts in src */
+	uint64_t fm_hash;       /* of the bytes before the body (site_page_reread) */
 	size_t src_size;        /* src's size and mtime when it was scanned */
 	struct timespec src_mtime;
 	int body_line;          /* line of the body's first line in src */
 	time_t updated;         /* last change: git commit time or mtime */
 	bool committed;         /* updated comes from a commit */
+	time_t commit_time;     /* the last commit that changed src, or 0 */
 	char *path;             /* output path, "fi/pori/tulokset/" */
 	struct page *parent;    /* the folder page above (module or home), NULL for home */
 	struct page *module;    /* the module this page is in (a module is its own) */
@@ -104,6 +107,13 @@ char *site_src_path(const struct site *s, const char *src, int *lang);
  * front matter, so memory does not grow with the pages' text).  0, or -1
  * after reporting (the file went away or changed since the scan). */
 int site_page_body(const struct site *s, struct page *p);
+/* Reads the page's source again after it was edited.  Returns 1 when only
+ * the body changed (the bytes before it are the same), so that no other
+ * page changes with it; the page's size and time are updated and its body
+ * is read at render time as usual.  Returns 0 when the page must be loaded
+ * again with the whole site (its front matter changed, it went away or is
+ * unreadable).  Problems in the text (invalid UTF-8) are reported. */
+int site_page_reread(const struct site *s, struct page *p);
 /* The page with this source path ("content/x.fi.md"), or NULL. */
 struct page *site_find_src(const struct site *s, const char *src);
 /* The output folder path of a content folder in a language ("pori" in en →

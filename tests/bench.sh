@@ -8,6 +8,7 @@
 #   BENCH_DIR     where corpora and outputs go (build/bench)
 #   BENCH_JOBS    toivo -j and floor threads (default: the number of cores)
 #   BENCH_TOIVO   the binary to measure (build/toivo)
+#   BENCH_EDITS   one-page edits timed in toivo serve on the largest corpus (20)
 #
 # Each run is timed with /usr/bin/time: wall, user + system, peak RSS.  The
 # tools run in turn (toivo, Hugo, floor, toivo again, ...) so a machine
@@ -127,4 +128,11 @@ for n in $SIZES; do
 	awk -v tw="$tw" -v hw="$hw" -v fw="$fw" 'BEGIN {
 		printf "toivo is %.1fx faster than Hugo, %.2fx the floor\n", hw / tw, tw / fw }'
 done
+# toivo serve on the largest corpus: from saving one page to the reload
+# event a browser waits for (tests/bench/serve_edit.py).
+if [ "${BENCH_EDITS:-20}" -gt 0 ]; then
+	echo
+	python3 tests/bench/serve_edit.py "$TOIVO" "$c" "$DIR/serve-out" "${BENCH_EDITS:-20}" ||
+		echo "serve: the one-page edit benchmark failed; see $DIR/serve-out.serve.log"
+fi
 echo "load average at end: $(cut -d' ' -f1-3 /proc/loadavg)"
