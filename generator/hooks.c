@@ -1134,7 +1134,20 @@ static int S_protect(struct hooks *h, S_body fn, void *arg, const char *path, in
 			buf_puts(&msg, lua_tostring(L, -1));
 		else
 			buf_puts(&msg, "(an error without a message)");
-		diag_error(path, line, 0, "%s", msg.data);
+		/* Outside a page (loading, done hooks) the message's own
+		 * "lua/NAME.lua:LINE:" prefix is where the problem is. */
+		char *file = NULL;
+		const char *text = msg.data, *c = path ? NULL : strstr(msg.data, ".lua:");
+		if (c && c[5] >= '0' && c[5] <= '9' && !memchr(msg.data, '\n', (size_t)(c - msg.data))) {
+			file = xstrndup(msg.data, (size_t)(c + 4 - msg.data));
+			line = atoi(c + 5);
+			text = c + 5 + strspn(c + 5, "0123456789");
+			text += strspn(text, ": ");
+		}
+		if (file)
+			diag_error(file, line, 0, "%s; fix this hook file", text);
+		else
+			diag_error(path, line, 0, "%s", text);
 		buf_free(&msg);
 		/* the traceback, when there is one */
 		lua_settop(L, 0);
@@ -1145,9 +1158,10 @@ static int S_protect(struct hooks *h, S_body fn, void *arg, const char *path, in
 			struct buf tb = BUF_INIT;
 			S_clean_trace(&tb, lua_tostring(L, -1));
 			if (strchr(tb.data, '\n'))
-				diag(DIAG_NOTE, path, line, 0, "%s", tb.data);
+				diag(DIAG_NOTE, file ? file : path, line, 0, "%s", tb.data);
 			buf_free(&tb);
 		}
+		free(file);
 		p.result = -1;
 	}
 	value_free(h->pending_value);

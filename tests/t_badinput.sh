@@ -200,10 +200,10 @@ TABLE
 
 # A hook file that fails to load, and one that loops while loading.
 printf 'return { codeblocks = {\n' > "$S/lua/bad.lua"
-verify "hook file with a syntax error" 'lua/bad\.lua:[0-9]+: '
+verify "hook file with a syntax error" '^lua/bad\.lua:[0-9]+: error: .*; fix this hook file'
 restore
 printf 'while true do end\nreturn {}\n' > "$S/lua/bad.lua"
-verify "hook file that loops while loading" 'lua/bad\.lua:1: .*stopped after'
+verify "hook file that loops while loading" '^lua/bad\.lua:1: error: .*stopped after'
 restore
 
 # --- template recursion ----------------------------------------------------------

@@ -148,12 +148,12 @@ expect_fail "a page hook error names page and Lua line" 'content/mod/eka.fi.md: 
 printf 'return { page = function(p)\n  p.params.f = function() end\nend }\n' > "$S/lua/site.lua"
 expect_fail "page.params cannot hold a function" 'page.params holds a function' build -s "$S"
 printf 'return { done = function(s)\n  local x = nil\n  return x.y\nend }\n' > "$S/lua/site.lua"
-expect_fail "a done hook error fails the build" 'lua/site.lua:3: attempt to index' build -s "$S"
+expect_fail "a done hook error fails the build" '^lua/site.lua:3: error: attempt to index' build -s "$S"
 
 # Loading errors.
 reset_pages
 printf 'return { codeblocks = { x = function( } }\n' > "$S/lua/broken.lua"
-expect_fail "a syntax error in a hook file" 'lua/broken.lua:1: ' build -s "$S"
+expect_fail "a syntax error in a hook file" '^lua/broken.lua:1: error: ' build -s "$S"
 printf 'return 42\n' > "$S/lua/broken.lua"
 expect_fail "a hook file must return a table" 'lua/broken.lua: the file must return a table' build -s "$S"
 printf '\033Lua binary' > "$S/lua/broken.lua"
