@@ -1,4 +1,5 @@
 /* main.c - the toivo command line: one binary, one mode per command. */
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -26,6 +27,66 @@ void cmd_usage(FILE *f)
 	fputs(usage, f);
 }
 
+/* `toivo COMMAND --help`: what the command does and its options. */
+static const struct {
+	const char *name, *text;
+} S_help[] = {
+	{ "build", "usage: toivo build [-s DIR] [-o OUT] [-j N] [-q]\n\n"
+		   "Builds the site into OUT (default: DIR/public), whole or not at all: after a\n"
+		   "problem the previous output is left exactly as it was.\n\n"
+		   "  -s, --site DIR   the site's root folder (default: .)\n"
+		   "  -o, --out OUT    the output folder\n"
+		   "  -j, --jobs N     worker threads (default: one per core)\n"
+		   "  -q, --quiet      no summary line\n" },
+	{ "check", "usage: toivo check [-s DIR] [-j N]\n\n"
+		   "Builds the site without writing it and reports broken links and anchors,\n"
+		   "missing and out-of-date translations and overdue reviews as errors.\n\n"
+		   "  -s, --site DIR   the site's root folder (default: .)\n"
+		   "  -j, --jobs N     worker threads (default: one per core)\n" },
+	{ "serve", "usage: toivo serve [-s DIR] [-o OUT] [-j N] [--port N] [--bind ADDR]\n\n"
+		   "Builds the site, serves it on http://127.0.0.1:1313/ and rebuilds on every\n"
+		   "change; open pages reload themselves, and problems show on the page.  A page\n"
+		   "whose text alone changed is rendered again on its own.\n\n"
+		   "  -s, --site DIR   the site's root folder (default: .)\n"
+		   "  -o, --out OUT    where to build (default: a temporary folder)\n"
+		   "  -j, --jobs N     worker threads (default: one per core)\n"
+		   "  --port N         the port (default: 1313)\n"
+		   "  --bind ADDR      the address to listen on (default: 127.0.0.1, this machine only)\n" },
+	{ "pdf", "usage: toivo pdf [-s DIR] [-o OUT] [-j N] [-q] [--engine chromium|weasyprint]\n\n"
+		 "Builds the site, then prints a PDF of each module and of the whole course in\n"
+		 "every language, next to its print page (OUT/LANG/MODULE/print/MODULE.pdf).\n\n"
+		 "  -s, --site DIR   the site's root folder (default: .)\n"
+		 "  -o, --out OUT    the output folder (default: DIR/public)\n"
+		 "  -j, --jobs N     PDFs printed at once (default: 2)\n"
+		 "  -q, --quiet      no summary line\n"
+		 "  --engine E       chromium (default) or weasyprint\n" },
+	{ "publish", "usage: toivo publish [-s DIR] [--branch B] [--remote R] [--message M]\n"
+		     "                     [--no-push] [-n|--dry-run] [-f|--force] [--allow-dirty]\n\n"
+		     "Builds the site and commits the output to a branch (default: gh-pages), then\n"
+		     "pushes it.  See docs/publish.md.\n\n"
+		     "  --branch B       the branch to publish to\n"
+		     "  --remote R       the remote to push to (default: origin)\n"
+		     "  --message M      the commit message\n"
+		     "  --no-push        commit, do not push\n"
+		     "  -n, --dry-run    say what would be published, change nothing\n"
+		     "  -f, --force      publish over a branch that moved on elsewhere\n"
+		     "  --allow-dirty    publish with uncommitted changes in the site\n" },
+	{ "new", "usage: toivo new DIR\n\nCreates a new two-language course site in DIR that builds at once.\n" },
+	{ "template", "usage: toivo template FILE [DATA]\n\n"
+		      "Renders one Mustache template with data from a YAML or JSON file.\n" },
+};
+
+static bool S_wants_help(int argc, char **argv)
+{
+	for (int i = 2; i < argc; i++) {
+		if (!strcmp(argv[i], "--"))
+			return false;
+		if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h"))
+			return true;
+	}
+	return false;
+}
+
 int main(int argc, char **argv)
 {
 	if (argc < 2)
@@ -48,6 +109,12 @@ int main(int argc, char **argv)
 		{ "new", cmd_new },
 		{ "template", cmd_template },
 	};
+	if (S_wants_help(argc, argv))
+		for (size_t i = 0; i < sizeof S_help / sizeof S_help[0]; i++)
+			if (!strcmp(c, S_help[i].name)) {
+				fputs(S_help[i].text, stdout);
+				return 0;
+			}
 	for (size_t i = 0; i < sizeof cmds / sizeof cmds[0]; i++)
 		if (!strcmp(c, cmds[i].name))
 			return cmds[i].fn(argc - 1, argv + 1);

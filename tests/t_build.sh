@@ -7,6 +7,11 @@ run_toivo --version
 [ "$rc" = 0 ] && grep -q '^toivo [0-9]' "$T/out" && ok "--version" || nok "--version" "$(cat "$T/out" "$T/err")"
 run_toivo --help
 [ "$rc" = 0 ] && grep -q 'toivo new' "$T/out" && ok "--help lists the commands" || nok "--help"
+for c in build check serve pdf publish new template; do
+	run_toivo $c --help
+	[ "$rc" = 0 ] && grep -q "^usage: toivo $c" "$T/out" && [ "$(grep -c '' "$T/out")" -gt 2 ] &&
+		ok "toivo $c --help explains the command" || nok "toivo $c --help explains the command" "exit $rc; $(cat "$T/out" "$T/err")"
+done
 run_toivo frobnicate
 [ "$rc" = 2 ] && ok "an unknown command exits 2" || nok "an unknown command exits 2" "exit $rc"
 run_toivo build --nope
