@@ -709,6 +709,119 @@ static int S_data(lua_State *L)
 
 /* toivo.keys(t): t's keys in the order of the file it was read from, then
  * any others in sorted order. */
+/* Pushes the value at idx as a cell's text: "" for nil, a whole float
+ * without ".0" (CSV numbers are floats), the rest as tostring() gives it. */
+static const char *S_cell_text(lua_State *L, int idx, size_t *len)
+{
+	idx = lua_absindex(L, idx);
+	if (lua_isnil(L, idx)) {
+		lua_pushliteral(L, "");
+	} else if (lua_type(L, idx) == LUA_TNUMBER && !lua_isinteger(L, idx) &&
+		   lua_tonumber(L, idx) == floor(lua_tonumber(L, idx)) && fabs(lua_tonumber(L, idx)) < 9007199254740992.0) {
+		lua_pushfstring(L, "%I", (LUA_INTEGER)lua_tonumber(L, idx));
+	} else {
+		luaL_tolstring(L, idx, NULL);
+	}
+	return lua_tolstring(L, -1, len);
+}
+
+/* toivo.text(v) */
+static int S_text(lua_State *L)
+{
+	luaL_checkany(L, 1);
+	S_cell_text(L, 1, NULL);
+	return 1;
+}
+
+/* Whether the texts of the values at a and b are equal. */
+static bool S_same_text(lua_State *L, int a, int b)
+{
+	a = lua_absindex(L, a);
+	b = lua_absindex(L, b);
+	size_t la, lb;
+	const char *sa = S_cell_text(L, a, &la);
+	const char *sb = S_cell_text(L, b, &lb);
+	bool same = la == lb && !memcmp(sa, sb, la);
+	lua_pop(L, 2);
+	return same;
+}
+
+/* toivo.rows(rows, where, exclude): the rows whose column col has the text
+ * of where[col] for every col, and not one of the texts exclude[col] (a
+ * list or one value), compared as toivo.text gives them. */
+static int S_rows(lua_State *L)
+{
+	struct hooks *h = S_hooks(L);
+	luaL_checktype(L, 1, LUA_TTABLE);
+	if (!lua_isnoneornil(L, 2))
+		luaL_checktype(L, 2, LUA_TTABLE);
+	if (!lua_isnoneornil(L, 3))
+		luaL_checktype(L, 3, LUA_TTABLE);
+	lua_settop(L, 3);
+	/* 4: col -> set of excluded texts */
+	lua_newtable(L);
+	if (lua_istable(L, 3)) {
+		lua_pushnil(L);
+		while (lua_next(L, 3)) {
+			lua_newtable(L);
+			lua_Integer n = lua_istable(L, -2) ? (lua_Integer)lua_rawlen(L, -2) : 0;
+			for (lua_Integer i = 1; i <= n; i++) {
+				lua_rawgeti(L, -2, i);
+				S_cell_text(L, -1, NULL);
+				lua_pushboolean(L, 1);
+				lua_rawset(L, -4);
+				lua_pop(L, 1);
+			}
+			if (!lua_istable(L, -2)) {
+				S_cell_text(L, -2, NULL);
+				lua_pushboolean(L, 1);
+				lua_rawset(L, -3);
+			}
+			lua_pushvalue(L, -3);
+			lua_insert(L, -2);
+			lua_rawset(L, 4);
+			lua_pop(L, 1);
+		}
+	}
+	lua_newtable(L);                                /* 5: the rows kept */
+	lua_Integer n = (lua_Integer)lua_rawlen(L, 1), kept = 0;
+	S_charge(h, (size_t)n);
+	for (lua_Integer i = 1; i <= n; i++) {
+		lua_rawgeti(L, 1, i);                   /* 6: row */
+		bool keep = lua_istable(L, 6);
+		if (keep && lua_istable(L, 2)) {
+			lua_pushnil(L);
+			while (keep && lua_next(L, 2)) {
+				lua_pushvalue(L, -2);
+				lua_gettable(L, 6);
+				keep = S_same_text(L, -1, -2);
+				lua_pop(L, 2);
+			}
+			if (!keep)
+				lua_pop(L, 1);
+		}
+		if (keep) {
+			lua_pushnil(L);
+			while (keep && lua_next(L, 4)) {
+				lua_pushvalue(L, -2);
+				lua_gettable(L, 6);
+				S_cell_text(L, -1, NULL);
+				lua_rawget(L, -3);
+				keep = !lua_toboolean(L, -1);
+				lua_pop(L, 3);
+			}
+			if (!keep)
+				lua_pop(L, 1);
+		}
+		if (keep)
+			lua_rawseti(L, 5, ++kept);
+		else
+			lua_pop(L, 1);
+	}
+	lua_settop(L, 5);
+	return 1;
+}
+
 static int S_keys(lua_State *L)
 {
 	luaL_checktype(L, 1, LUA_TTABLE);
@@ -1026,6 +1139,7 @@ static int S_open_sandbox(lua_State *L, struct hooks *h, void *arg)
 		{ "data", S_data }, { "escape", S_escape }, { "markdown", S_markdown },
 		{ "t", S_t }, { "lang", S_lang }, { "warn", S_warn }, { "error", S_error },
 		{ "format_number", S_format_number }, { "yaml", S_yaml }, { "keys", S_keys },
+		{ "text", S_text }, { "rows", S_rows },
 		{ NULL, NULL }
 	};
 	luaL_newlib(L, toivo);

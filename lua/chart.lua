@@ -39,13 +39,7 @@ local PLOT_H = 240      -- height of the plotting area
 local FONT = 12         -- axis text size
 local CHAR_W = 6.6      -- rough width of one character at FONT
 
-local function str(v)
-  if v == nil then return "" end
-  if math.type(v) == "float" and v == math.floor(v) and math.abs(v) < 2^53 then
-    return string.format("%d", v)
-  end
-  return tostring(v)
-end
+local str = toivo.text
 
 local function f1(x)  -- a coordinate
   local s = string.format("%.1f", x)
@@ -55,28 +49,6 @@ end
 
 local function text_w(s, size)
   return utf8.len(s) * CHAR_W * (size or FONT) / FONT
-end
-
-local function set_of(list)
-  local s = {}
-  if type(list) ~= "table" then list = { list } end
-  for _, k in ipairs(list) do s[str(k)] = true end
-  return s
-end
-
-local function filter(rows, where, exclude)
-  local out = {}
-  for _, row in ipairs(rows) do
-    local keep = true
-    for col, want in pairs(where or {}) do
-      if str(row[col]) ~= str(want) then keep = false end
-    end
-    for col, list in pairs(exclude or {}) do
-      if set_of(list)[str(row[col])] then keep = false end
-    end
-    if keep then out[#out + 1] = row end
-  end
-  return out
 end
 
 -- A tick step of 1, 2, 2.5 or 5 times a power of ten.
@@ -94,7 +66,7 @@ local function model(spec, block)
   if type(rows) ~= "table" then toivo.error(spec.data .. ": the data is not a list of rows") end
   local header = {}
   for _, k in ipairs(toivo.keys(rows[1] or {})) do header[k] = true end
-  rows = filter(rows, spec.where, spec.exclude)
+  rows = toivo.rows(rows, spec.where, spec.exclude)
   local x = spec.x and str(spec.x) or toivo.keys(rows[1] or {})[1]
   if not x then toivo.error(spec.data .. ": no rows left to chart") end
   local function need(col, what)

@@ -30,13 +30,7 @@ end
 local esc = toivo.escape
 
 -- A cell value as text for comparing: 2018 and "2018" are the same.
-local function str(v)
-  if v == nil then return "" end
-  if math.type(v) == "float" and v == math.floor(v) and math.abs(v) < 2^53 then
-    return string.format("%d", v)
-  end
-  return tostring(v)
-end
+local str = toivo.text
 
 -- The number in a cell, or nil when it is empty or not a number.
 local function num(v)
@@ -50,22 +44,6 @@ local function set_of(list)
   if type(list) ~= "table" then list = { list } end
   for _, k in ipairs(list) do s[str(k)] = true end
   return s
-end
-
--- Rows kept by where: {col: value} and exclude: {col: [values]}.
-local function filter(rows, where, exclude)
-  local out = {}
-  for _, row in ipairs(rows) do
-    local keep = true
-    for col, want in pairs(where or {}) do
-      if str(row[col]) ~= str(want) then keep = false end
-    end
-    for col, list in pairs(exclude or {}) do
-      if set_of(list)[str(row[col])] then keep = false end
-    end
-    if keep then out[#out + 1] = row end
-  end
-  return out
 end
 
 -- The columns to show, as a list of {key = ..., label = ...}.
@@ -111,7 +89,7 @@ local function render(block)
   if type(rows) ~= "table" then
     toivo.error(spec.data .. ": the data is not a list of rows")
   end
-  rows = filter(rows, spec.where, spec.exclude)
+  rows = toivo.rows(rows, spec.where, spec.exclude)
   local first = toivo.keys(rows[1] or {})[1]
   local key = spec.key and str(spec.key) or first
   if not key then toivo.error(spec.data .. ": no rows left to show") end

@@ -69,6 +69,22 @@ return {
       return "<p>yaml=" .. y.a .. "," .. y.list[2] .. "," .. table.concat(toivo.keys(y.map), ",") .. "</p>"
     end,
     warn = function(b) toivo.warn("careful here") return "" end,
+    rows = function(b)
+      local rows = toivo.yaml(b.text)
+      local function ids(list)
+        local out = {}
+        for _, r in ipairs(list) do out[#out + 1] = toivo.text(r.id) end
+        return table.concat(out, "+")
+      end
+      return "<p>text=" .. toivo.text(nil) .. "|" .. toivo.text(2011.0) .. "|" .. toivo.text(2.5) .. "|" ..
+        toivo.text(true) .. "|" .. toivo.text("x") ..
+        " all=" .. ids(toivo.rows(rows)) ..
+        " where=" .. ids(toivo.rows(rows, {year = 2011})) ..
+        " where2=" .. ids(toivo.rows(rows, {year = "2011", town = "Pori"})) ..
+        " exclude=" .. ids(toivo.rows(rows, nil, {town = {"Pori", "Turku"}})) ..
+        " exclude1=" .. ids(toivo.rows(rows, {year = 2012}, {town = "Pori"})) ..
+        " empty=" .. ids(toivo.rows(rows, {town = ""})) .. "</p>"
+    end,
   },
 }
 LUA
@@ -96,6 +112,14 @@ map: {zeta: 1, alpha: 2, mid: 3}
 ```
 
 ```warn
+```
+
+```rows
+- {id: 1, year: 2011.0, town: Pori}
+- {id: 2, year: 2011, town: Turku}
+- {id: 3, year: 2012, town: Pori}
+- {id: 4, year: 2012, town: Oulu}
+- {id: 5, year: 2012}
 ```'
 sed -i 's/^weight: 1$/weight: 1\ncustom: "kissa"/' "$S/content/mod/eka.fi.md"
 run_toivo build -s "$S"
@@ -112,6 +136,13 @@ if grep -q '<b>x</b>' "$FI"; then nok "toivo.markdown drops raw HTML like the pa
 check "toivo.t gives the page language's UI string" grep -q 't=Yhteensä missing=nil' "$FI"
 check "toivo.format_number in Finnish" grep -q "n=1${NB}234${NB}567,89|-0,5|12" "$FI"
 check "toivo.yaml parses, toivo.keys keeps file order" grep -q 'yaml=one,y,zeta,alpha,mid' "$FI"
+check "toivo.text: empty for nil, whole floats without .0" grep -q 'text=|2011|2.5|true|x ' "$FI"
+check "toivo.rows without filters keeps every row" grep -q 'all=1+2+3+4+5 ' "$FI"
+check "toivo.rows where compares as text (2011 = 2011.0)" grep -q ' where=1+2 ' "$FI"
+check "toivo.rows where with two columns" grep -q ' where2=1 ' "$FI"
+check "toivo.rows exclude with a list" grep -q ' exclude=4+5 ' "$FI"
+check "toivo.rows where and exclude with one value" grep -q ' exclude1=4+5 ' "$FI"
+check "toivo.rows: a missing cell is the empty text" grep -q ' empty=5</p>' "$FI"
 check "toivo.warn is a warning at the block" grep -q 'content/mod/eka.fi.md:[0-9]*: warning: careful here' "$T/err"
 page_en '```num
 ```'
