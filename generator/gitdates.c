@@ -84,6 +84,22 @@ static int S_status(const char *path, unsigned int flags, void *ud)
 	return 0;
 }
 
+/* The site's repository (with a work tree) and the site's folder in it,
+ * or NULL when the site is not in one.  Between git_libgit2_init() and
+ * _shutdown(). */
+static git_repository *S_open(const char *root, char **prefix)
+{
+	git_repository *repo = NULL;
+	*prefix = NULL;
+	if (git_repository_open_ext(&repo, root, 0, NULL) == 0 && !git_repository_is_bare(repo))
+		*prefix = gitdates_site_prefix(repo, root);
+	if (!*prefix) {
+		git_repository_free(repo);
+		return NULL;
+	}
+	return repo;
+}
+
 void gitdates_apply(struct site *s)
 {
 	git_repository *repo = NULL;
@@ -91,10 +107,8 @@ void gitdates_apply(struct site *s)
 	char *prefix = NULL, *spec = NULL;
 	struct walk w = { .site = s };
 	git_libgit2_init();
-	if (git_repository_open_ext(&repo, s->root, 0, NULL) < 0 || git_repository_is_bare(repo))
-		goto out;
-	prefix = gitdates_site_prefix(repo, s->root);
-	if (!prefix)
+	repo = S_open(s->root, &prefix);
+	if (!repo)
 		goto out;
 	w.prefix = prefix;
 	w.prefix_len = strlen(prefix);
@@ -154,10 +168,8 @@ void gitdates_refresh(struct site *s, struct page *const *pages, size_t n)
 	git_repository *repo = NULL;
 	char *prefix = NULL;
 	git_libgit2_init();
-	if (git_repository_open_ext(&repo, s->root, 0, NULL) < 0 || git_repository_is_bare(repo))
-		goto out;
-	prefix = gitdates_site_prefix(repo, s->root);
-	if (!prefix)
+	repo = S_open(s->root, &prefix);
+	if (!repo)
 		goto out;
 	for (size_t i = 0; i < n; i++) {
 		struct page *p = pages[i];

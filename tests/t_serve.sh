@@ -7,24 +7,9 @@ if ! command -v curl >/dev/null 2>&1; then
 	exit 0
 fi
 
-free_port() {
-	python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'
-}
-
 # get URL...: status in $code, body in $T/body, headers in $T/hdr.
 get() {
 	code=$(curl -s --path-as-is --max-time 10 -o "$T/body" -D "$T/hdr" -w '%{http_code}' "$@")
-}
-
-# wait_for CMD...: retries CMD every 0.1 s for up to $WAIT seconds.
-wait_for() {
-	i=0
-	while [ "$i" -lt $((WAIT * 10)) ]; do
-		"$@" && return 0
-		sleep 0.1
-		i=$((i + 1))
-	done
-	return 1
 }
 
 page_has() { get "$1"; [ "$code" = 200 ] && grep -q -- "$2" "$T/body"; }

@@ -10,20 +10,6 @@ if ! command -v curl >/dev/null 2>&1; then
 	exit 0
 fi
 
-free_port() {
-	python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'
-}
-
-wait_for() {
-	i=0
-	while [ "$i" -lt $((WAIT * 10)) ]; do
-		"$@" && return 0
-		sleep 0.1
-		i=$((i + 1))
-	done
-	return 1
-}
-
 # How many times serve's log has a line matching $1.
 count() { grep -c -- "$1" "$T/serve.err"; }
 more_than() { [ "$(count "$1")" -gt "$2" ]; }
