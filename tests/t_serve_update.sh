@@ -113,6 +113,32 @@ sleep 0.5
 sleep 0.3
 same_as_whole "after a renamed save and a new file"
 
+# --- two pages saved together (a git checkout, a search and replace) ---------
+n=$(count 'rebuilt in')
+full0=$(count 'change seen')
+printf '\nKaksi kerralla.\n' >> "$C/content/pori/miksi.fi.md"
+printf '\nTwo at once.\n' >> "$C/content/pori/tulokset.en.md"
+settle 'rebuilt in' "$n" && [ "$(count 'change seen')" = "$full0" ] && ok "two pages saved together rebuild just those two" ||
+	nok "two pages saved together rebuild just those two" "$(cat "$T/serve.err")"
+grep -q 'Kaksi kerralla' "$OUT/fi/pori/miksi/index.html" && grep -q 'Two at once' "$OUT/en/case-pori/results/index.html" &&
+	ok "...and both are new" || nok "...and both are new" "$(ls "$OUT/en")"
+sleep 0.3
+same_as_whole "after two pages at once"
+
+# --- a page removed: the whole site, and its page is gone --------------------
+cp "$C/content/pori/miksi.en.md" "$T/miksi.en.md"
+n=$(count 'change seen')
+rm "$C/content/pori/miksi.en.md"
+settle 'change seen' "$n" && ok "removing a page rebuilds the whole site" || nok "removing a page rebuilds the whole site"
+WAIT=20
+gone() { ! [ -e "$OUT/en/case-pori/why/index.html" ]; }
+wait_for gone && ok "...and its page is gone" || nok "...and its page is gone" "$(ls "$OUT/en/case-pori")"
+WAIT=10
+n=$(count '^toivo: .* pages in')
+cp "$T/miksi.en.md" "$C/content/pori/miksi.en.md"
+settle '^toivo: .* pages in' "$n"
+sleep 0.3
+
 # --- the front matter changed: the whole site --------------------------------
 n=$(count 'change seen')
 sed -i 's/^title: .*/title: "Tulokset ja luvut"/' "$C/$P"
