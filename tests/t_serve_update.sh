@@ -178,5 +178,9 @@ settle 'tulokset.fi.md rebuilt in' "$n" && ok "after a whole build, body edits r
 sleep 0.3
 same_as_whole "after the last edit"
 
-kill "$PID" 2>/dev/null
-wait "$PID" 2>/dev/null
+kill -TERM "$PID"
+wait "$PID"
+rc=$?
+trap 'chmod -R u+w "$T" 2>/dev/null; rm -rf "$T"' EXIT
+[ "$rc" = 0 ] && ! grep -q 'Sanitizer' "$T/serve.err" && ok "serve exits 0 after one-page rebuilds (ASan: no leaks)" ||
+	nok "serve exits 0 after one-page rebuilds (ASan: no leaks)" "exit $rc; $(tail -30 "$T/serve.err")"
