@@ -16,6 +16,7 @@
 #include "vfs.h"
 
 static void S_share_lesson_pages(struct render_env *env);
+static void S_share_nav_links(struct render_env *env);
 static void S_share_nav(struct render_env *env);
 
 static const char *const S_kinds[] = { "home", "module", "lesson", "page", "404" };
@@ -96,6 +97,7 @@ int render_env_init(struct render_env *env, struct site *s, bool serve)
 		env->strings[k] = value_borrow(value_copy(s->langs[k].strings));
 	}
 	S_share_lesson_pages(env);
+	S_share_nav_links(env);
 	S_share_nav(env);
 	return errors;
 }
@@ -123,6 +125,7 @@ void render_env_free(struct render_env *env)
 	free(env->shared);
 	hmap_free(&env->lesson_pages);
 	hmap_free(&env->nav_shared);
+	hmap_free(&env->nav_links);
 	hmap_free(&env->layouts);
 	tpl_cache_free(env->tpls);
 }
@@ -184,7 +187,8 @@ static size_t S_lessons(const struct page *home)
 /* One entry of the navigation: top-level page m seen from page `from`
  * (its path makes the URLs), for page p (NULL for the shared entries:
  * nothing current, nothing active). */
-static struct value *S_nav_entry(const struct page *from, const struct page *p, const struct page *m, bool all)
+static struct value *S_nav_entry(const struct render_env *env, const struct page *from, const struct page *p,
+				 const struct page *m, bool all)
 {
 	struct value *e = S_link(from, m);
 	bool active = p && S_is_ancestor(m, p);
@@ -207,7 +211,19 @@ static struct value *S_nav_entry(const struct page *from, const struct page *p, 
 			hi = lo + NAV_WINDOW;
 		}
 	}
+	/* A page's links to its siblings are the same from every page of its
+	 * folder: borrowed (S_share_nav_links), all but its own. */
+	const struct value *shared = NULL;
+	if (p && p != m && p->parent == m && from == p) {
+		char *key = xasprintf("%zu\x1f%s", m->index, p->dir);
+		shared = hmap_get(&env->nav_links, key);
+		free(key);
+	}
 	for (size_t j = lo; j < hi; j++) {
+		if (shared && m->children[j] != p) {
+			value_push(pages, shared->u.list.items[j]);
+			continue;
+		}
 		struct value *c = S_link(from, m->children[j]);
 		value_set_bool(c, "current", m->children[j] == p);
 		value_push(pages, c);
@@ -262,7 +278,7 @@ static struct value *S_nav(const struct render_env *env, const struct page *p)
 		if (shared && i < shared->u.list.n && !S_is_ancestor(m, p))
 			value_push(nav, shared->u.list.items[i]);
 		else
-			value_push(nav, S_nav_entry(p, p, m, all));
+			value_push(nav, S_nav_entry(env, p, p, m, all));
 	}
 	free(order);
 	return nav;
@@ -300,11 +316,55 @@ static void S_share_nav(struct render_env *env)
 		const struct page **order = S_nav_order(home, &n);
 		struct value *list = value_list();
 		for (size_t j = 0; j < n; j++)
-			value_push(list, value_borrow(S_nav_entry(&from, NULL, order[j], all)));
+			value_push(list, value_borrow(S_nav_entry(env, &from, NULL, order[j], all)));
 		free(order);
 		buf_free(&path);
 		hmap_put(&env->nav_shared, key, value_borrow(list));
 		S_keep_shared(env, list);
+	}
+}
+
+/* A made-up page beside p (same folder, a name no page has): links from it
+ * are the links from any page of p's folder to another page.  The caller
+ * frees from->path. */
+static void S_beside(const struct page *p, struct page *from)
+{
+	memset(from, 0, sizeof *from);
+	size_t n = strlen(p->path);
+	while (n > 0 && p->path[n - 1] == '/')
+		n--;
+	while (n > 0 && p->path[n - 1] != '/')
+		n--;
+	from->path = xasprintf("%.*s\x01/", (int)n, p->path);
+	from->lang = p->lang;
+}
+
+/* The links from the pages of one folder to the pages of their parent
+ * (current: false), for S_nav_entry: made once per folder instead of once
+ * per page. */
+static void S_share_nav_links(struct render_env *env)
+{
+	const struct site *s = env->site;
+	for (size_t i = 0; i < s->n_pages; i++) {
+		const struct page *p = s->pages[i];
+		const struct page *m = p->parent;
+		if (!m || m == p)
+			continue;
+		char *key = xasprintf("%zu\x1f%s", m->index, p->dir);
+		if (!hmap_get(&env->nav_links, key)) {
+			struct page from;
+			S_beside(p, &from);
+			struct value *list = value_list();
+			for (size_t j = 0; j < m->n_children; j++) {
+				struct value *c = S_link(&from, m->children[j]);
+				value_set_bool(c, "current", false);
+				value_push(list, value_borrow(c));
+			}
+			free(from.path);
+			hmap_put(&env->nav_links, key, value_borrow(list));
+			S_keep_shared(env, list);
+		}
+		free(key);
 	}
 }
 
@@ -323,9 +383,10 @@ static struct value *S_module_pages(const struct page *p, const struct page *m, 
 
 /* The lessons of one folder share one module.pages list, made once: the
  * links from any of them to the module's pages are the same, as they sit
- * at the same depth (a page's link to itself goes up and back in,
- * "../name/index.html").  Without it every lesson would list every lesson
- * of its module: n^2 for a module of n lessons. */
+ * in the same folder (made from a page beside them, so a lesson's link to
+ * itself goes up and back in, "../name/index.html").  Without it every
+ * lesson would list every lesson of its module: n^2 for a module of n
+ * lessons. */
 static void S_share_lesson_pages(struct render_env *env)
 {
 	const struct site *s = env->site;
@@ -335,7 +396,10 @@ static void S_share_lesson_pages(struct render_env *env)
 			continue;
 		char *key = xasprintf("%d\x1f%s", p->lang, p->dir);
 		if (!hmap_get(&env->lesson_pages, key)) {
-			struct value *v = value_borrow(S_module_pages(p, p->module, false));
+			struct page from;
+			S_beside(p, &from);
+			struct value *v = value_borrow(S_module_pages(&from, p->module, false));
+			free(from.path);
 			hmap_put(&env->lesson_pages, key, v);
 			S_keep_shared(env, v);
 		}

@@ -137,6 +137,33 @@ else
 fi
 chmod 755 "$T/ro"
 
+# A lesson layout that lists its module's pages (shared by the lessons of a
+# folder) and the navigation: every link must lead to the page it names,
+# from every lesson.
+L=$T/lessons
+new_site "$L"
+mkdir -p "$L/themes/list/layouts"
+for l in home module page 404; do printf '<p>{{page.title}}</p>\n' > "$L/themes/list/layouts/$l.mustache"; done
+printf '{{#module.pages}}<a class="m" href="{{url}}">{{title}}</a>\n{{/module.pages}}{{#nav}}{{#pages}}<a class="n" href="{{url}}">{{title}}</a>\n{{/pages}}{{/nav}}\n' \
+	> "$L/themes/list/layouts/lesson.mustache"
+printf 'theme: list\n' >> "$L/site.yaml"
+run_toivo build -s "$L" -o "$T/lout"
+bad=""
+for f in "$T"/lout/fi/mod/*/index.html; do
+	[ "$f" = "$T/lout/fi/mod/index.html" ] && continue
+	dir=$(dirname "$f")
+	for pair in 'Eka:eka' 'Toka:toka'; do
+		want=${pair#*:}
+		for cls in m n; do
+			href=$(sed -n "s/.*class=\"$cls\" href=\"\([^\"]*\)\">${pair%%:*}<.*/\1/p" "$f")
+			[ -n "$href" ] && [ "$(cd "$dir" && realpath -m "$href")" = "$(realpath -m "$T/lout/fi/mod/$want/index.html")" ] ||
+				bad="$bad $f:$cls:${pair%%:*}=$href"
+		done
+	done
+done
+[ "$rc" = 0 ] && [ -z "$bad" ] && ok "module.pages and nav links lead to their pages from every lesson" ||
+	nok "module.pages and nav links lead to their pages from every lesson" "exit $rc;$bad $(cat "$T/err")"
+
 # Missing partial: a theme of the site's own.
 mkdir -p "$S/themes/mine/layouts"
 for l in home module lesson page 404; do printf '<p>{{page.title}}</p>{{> nosuch}}\n' > "$S/themes/mine/layouts/$l.mustache"; done
