@@ -90,6 +90,18 @@ static inline char S_lower(unsigned char c)
 }
 /* An ASCII word byte: a letter or a digit (see S_word_cp). */
 #define S_ASCII_WORD(c) (((c) >= '0' && (c) <= '9') || (((c) | 0x20) >= 'a' && ((c) | 0x20) <= 'z'))
+/* ASCII bytes folded for the index: a digit, a letter in lower case, 0 for
+ * the bytes between words (S_ASCII_WORD as a table, for S_words). */
+static const unsigned char S_ascii_fold[128] = {
+	  0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,
+	  0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,
+	  0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,
+	 48,  49,  50,  51,  52,  53,  54,  55,  56,  57,   0,   0,   0,   0,   0,   0,
+	  0,  97,  98,  99, 100, 101, 102, 103, 104, 105, 106, 107, 108, 109, 110, 111,
+	112, 113, 114, 115, 116, 117, 118, 119, 120, 121, 122,   0,   0,   0,   0,   0,
+	  0,  97,  98,  99, 100, 101, 102, 103, 104, 105, 106, 107, 108, 109, 110, 111,
+	112, 113, 114, 115, 116, 117, 118, 119, 120, 121, 122,   0,   0,   0,   0,   0,
+};
 
 /* Writes code point cp (not ASCII, already decoded from in, its n bytes
  * of canonical UTF-8 when n > 0) folded at o (room for 4 bytes); returns
@@ -592,7 +604,7 @@ static void S_words(struct word_set *ws, const char *t, size_t len, bool emit)
 		uint32_t cp;
 		size_t n;
 		if (u[i] < 0x80) {
-			if (!S_ASCII_WORD(u[i])) {
+			if (!S_ascii_fold[u[i]]) {
 				i++;
 				continue;
 			}
@@ -611,9 +623,11 @@ static void S_words(struct word_set *ws, const char *t, size_t len, bool emit)
 		char *w = o;
 		while (i < len) {
 			if (u[i] < 0x80) {
-				if (!S_ASCII_WORD(u[i]))
+				char f = (char)S_ascii_fold[u[i]];
+				if (!f)
 					break;
-				*o++ = S_lower(u[i++]);
+				*o++ = f;
+				i++;
 			} else {
 				n = S_utf8(u + i, len - i, &cp);
 				if (!S_word_cp(cp))
