@@ -156,8 +156,11 @@ struct value *value_get(const struct value *map, const char *key)
 {
 	if (!map || map->kind != V_MAP)
 		return NULL;
+	/* Templates look names up through every map of their context: most
+	 * keys differ in the first byte, which is compared before calling. */
+	char k0 = key[0];
 	for (size_t i = 0; i < map->u.map.n; i++)
-		if (strcmp(map->u.map.keys[i], key) == 0)
+		if (map->u.map.keys[i][0] == k0 && strcmp(map->u.map.keys[i], key) == 0)
 			return map->u.map.vals[i];
 	return NULL;
 }
