@@ -348,7 +348,8 @@ static void S_share_nav_links(struct render_env *env)
 	for (size_t i = 0; i < s->n_pages; i++) {
 		const struct page *p = s->pages[i];
 		const struct page *m = p->parent;
-		if (!m || m == p)
+		/* Only the modules of the navigation's top level list pages. */
+		if (!m || m == p || m->kind != PAGE_MODULE || !m->parent || m->parent->kind != PAGE_HOME)
 			continue;
 		char *key = xasprintf("%zu\x1f%s", m->index, p->dir);
 		if (!hmap_get(&env->nav_links, key)) {
