@@ -64,6 +64,8 @@
  * milliseconds; a build that starts too early is followed by another. */
 #define S_DEBOUNCE_MS 20
 #define S_DEBOUNCE_MAX_MS 2000
+/* More pages than this changed in one burst: the whole site is built. */
+#define S_MAX_PAGES 64
 
 struct server {
 	pthread_mutex_t lock;
@@ -878,6 +880,12 @@ static void S_note(struct watcher *w, const struct watch *wt, const struct inoti
 	if (!*name || (ev->mask & IN_ISDIR) || !rel) {
 		w->full = true;
 	} else if (str_starts_with(rel, "content/") && str_ends_with(rel, ".md")) {
+		/* Many pages at once (a branch switched): the whole build. */
+		if (w->n_pages >= S_MAX_PAGES) {
+			w->full = true;
+			free(full);
+			return;
+		}
 		size_t i = 0;
 		while (i < w->n_pages && strcmp(w->pages[i], rel))
 			i++;
