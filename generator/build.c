@@ -391,8 +391,8 @@ static void S_phase(const char *name, double *t)
 }
 
 /* What a page's body feeds besides its own page: print pages, the sitemap
- * (dates), the search indexes, done hooks and the checks.  Shared by the
- * whole build and build_update. */
+ * (dates), the search indexes and done hooks.  Shared by the whole build
+ * and build_update_site. */
 static void S_site_files(struct build *b)
 {
 	const struct tpl *print = render_layout(&b->env, "print");
