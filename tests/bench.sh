@@ -18,7 +18,8 @@
 # before the next run: on ext4, creating files within ~30 s of deleting
 # many costs every tool seconds of kernel time (measured here: the floor at
 # 10 000 pages took 1.2-1.4 s after a move, 2.9-3.9 s right after rm -rf).
-# BENCH_RM=1 deletes instead, as before.  "toivo" builds into an empty folder like Hugo does;
+# And before every timed run, `sync` writes back what earlier runs wrote, so
+# that no run pays for another's disk writes.  BENCH_RM=1 deletes instead.  "toivo" builds into an empty folder like Hugo does;
 # "toivo rebuild" builds again over its last output, as `toivo build`
 # after saving one file does (unchanged files are left as they are, the
 # folders of the tree it replaced are reused).
@@ -72,6 +73,7 @@ EOF
 timed() {
 	tag=$1
 	shift
+	sync
 	/usr/bin/time -f '%e %U %S %M' -o "$DIR/time.out" "$@" > "$DIR/last.log" 2>&1
 	rc=$?
 	if [ $rc != 0 ]; then
