@@ -1,6 +1,9 @@
 /* site.c - site.yaml, the scan of content/, and relating the pages. */
 #include <dirent.h>
 #include <errno.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -171,7 +174,23 @@ static uint64_t S_fm_hash(const char *text, size_t n)
 	return h;
 }
 
-static void S_add_page(struct site *s, const char *dir, const char *file, const char *name, int lang)
+/* A page file found by the walk, read by S_read_page on a worker. */
+struct scan_job {
+	char *dir, *file, *name;
+	int lang;
+	struct page *p;         /* the page, or NULL (a draft, or a problem reported) */
+};
+
+struct scan {
+	struct site *s;
+	struct scan_job *jobs;
+	size_t n, cap;
+	atomic_size_t next;
+};
+
+/* Reads one page file: its front matter, checked.  Touches nothing shared
+ * but diag, so the files are read in parallel. */
+static struct page *S_read_page(const struct site *s, const char *dir, const char *file, const char *name, int lang)
 {
 	char *rel = *dir ? xasprintf("content/%s/%s", dir, file) : xasprintf("content/%s", file);
 	char *full = path_join(s->root, rel);
@@ -217,20 +236,64 @@ static void S_add_page(struct site *s, const char *dir, const char *file, const 
 		p->updated = st.st_mtime;
 		p->src_mtime = st.st_mtim;
 	}
-	p->index = s->n_pages;
-	s->pages = xgrow(s->pages, &s->cap_pages, s->n_pages, sizeof *s->pages);
-	s->pages[s->n_pages++] = p;
-	hmap_put(&s->by_src, p->src, p);
 out:
 	free(text);
 	free(full);
 	free(rel);
+	return p;
+}
+
+static void *S_read_worker(void *arg)
+{
+	struct scan *sc = arg;
+	for (;;) {
+		size_t i = atomic_fetch_add(&sc->next, 1);
+		if (i >= sc->n)
+			return NULL;
+		struct scan_job *j = &sc->jobs[i];
+		j->p = S_read_page(sc->s, j->dir, j->file, j->name, j->lang);
+	}
+}
+
+/* Reads the pages the walk found on every core, then adds them in the
+ * walk's order, so builds stay deterministic. */
+static void S_read_pages(struct scan *sc)
+{
+	int n = cpu_count();
+	if ((size_t)n > sc->n / 64 + 1)
+		n = (int)(sc->n / 64 + 1);
+	pthread_t *t = xcalloc((size_t)n, sizeof *t);
+	bool *started = xcalloc((size_t)n, sizeof *started);
+	for (int i = 1; i < n; i++)
+		started[i] = pthread_create(&t[i], NULL, S_read_worker, sc) == 0;
+	S_read_worker(sc);
+	for (int i = 1; i < n; i++)
+		if (started[i])
+			pthread_join(t[i], NULL);
+	free(started);
+	free(t);
+	struct site *s = sc->s;
+	for (size_t i = 0; i < sc->n; i++) {
+		struct scan_job *j = &sc->jobs[i];
+		struct page *p = j->p;
+		if (p) {
+			p->index = s->n_pages;
+			s->pages = xgrow(s->pages, &s->cap_pages, s->n_pages, sizeof *s->pages);
+			s->pages[s->n_pages++] = p;
+			hmap_put(&s->by_src, p->src, p);
+		}
+		free(j->dir);
+		free(j->file);
+		free(j->name);
+	}
+	free(sc->jobs);
 }
 
 /* Walks content/DIR; depth-first, names in byte order, so builds are
  * deterministic.  data/ at the top holds data for hooks, not pages. */
-static void S_scan(struct site *s, const char *dir, int depth)
+static void S_scan(struct scan *sc, const char *dir, int depth)
 {
+	struct site *s = sc->s;
 	char *full = *dir ? xasprintf("%s/content/%s", s->root, dir) : xasprintf("%s/content", s->root);
 	size_t n;
 	char **names = dir_names(full, &n);
@@ -252,13 +315,15 @@ static void S_scan(struct site *s, const char *dir, int depth)
 				if (depth > 32)
 					diag_error(path, 0, 0, "folders nested more than 32 deep; flatten them");
 				else
-					S_scan(s, rel, depth + 1);
+					S_scan(sc, rel, depth + 1);
 			}
 		} else if (S_ISREG(st.st_mode)) {
 			char *name = NULL;
 			int lang = S_page_lang(s, names[i], &name);
 			if (lang >= 0) {
-				S_add_page(s, dir, names[i], name, lang);
+				sc->jobs = xgrow(sc->jobs, &sc->cap, sc->n, sizeof *sc->jobs);
+				sc->jobs[sc->n++] = (struct scan_job){ xstrdup(dir), xstrdup(names[i]), name, lang, NULL };
+				name = NULL;
 			} else if (lang == -2) {
 				diag_warn(path, 0, 0, "Markdown file without a known language; name it NAME.%s.md", s->langs[0].code);
 			} else {
@@ -293,7 +358,9 @@ struct site *site_load(const char *root)
 		return NULL;
 	}
 	free(content);
-	S_scan(s, "", 0);
+	struct scan sc = { .s = s };
+	S_scan(&sc, "", 0);
+	S_read_pages(&sc);
 	return s;
 }
 
