@@ -7,6 +7,7 @@
  * text past SEARCH_TEXT_MAX bytes is kept only as a list of distinct
  * accent-folded words, so a long page costs its vocabulary, not its text.
  */
+#include <pthread.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -722,29 +723,67 @@ char *search_page(const struct site *s, const struct page *p, const char *html)
 	return buf_detach(&r, NULL);
 }
 
+struct lang_index {
+	struct output *out;
+	const struct site *s;
+	char *const *records;
+	int lang;
+	int rc;
+};
+
+/* One language's index, written whole: its records are counted first so
+ * the file (tens of MB for thousands of pages) is built without copies. */
+static void *S_write_lang(void *arg)
+{
+	struct lang_index *li = arg;
+	const struct site *s = li->s;
+	int k = li->lang;
+	size_t size = 256;
+	for (size_t i = 0; i < s->n_pages; i++)
+		if (s->pages[i]->lang == k && li->records[i])
+			size += strlen(li->records[i]) + 2;
+	struct buf js = BUF_INIT;
+	buf_grow(&js, size);
+	buf_puts(&js, "/* toivo search index: [title, module, url, [[heading, id]], text, words] */\n");
+	buf_puts(&js, "(window.toivoSearch = window.toivoSearch || {})[");
+	S_json_str(&js, s->langs[k].code);
+	buf_puts(&js, "] = [");
+	bool first = true;
+	for (size_t i = 0; i < s->n_pages; i++) {
+		if (s->pages[i]->lang != k || !li->records[i])
+			continue;
+		buf_puts(&js, first ? "\n" : ",\n");
+		buf_puts(&js, li->records[i]);
+		first = false;
+	}
+	buf_puts(&js, "\n];\n");
+	char *rel = xasprintf("%s/search-index.js", s->langs[k].code);
+	li->rc = output_write(li->out, rel, js.data, js.len, s->config_path);
+	free(rel);
+	buf_free(&js);
+	return NULL;
+}
+
 int search_write(struct output *out, const struct site *s, char *const *records)
 {
+	/* The languages at once: each is one large file. */
+	struct lang_index li[SITE_MAX_LANGS];
+	pthread_t t[SITE_MAX_LANGS];
+	bool started[SITE_MAX_LANGS] = { false };
+	for (int k = 0; k < s->n_langs; k++) {
+		li[k] = (struct lang_index){ out, s, records, k, 0 };
+		if (k > 0)
+			started[k] = pthread_create(&t[k], NULL, S_write_lang, &li[k]) == 0;
+	}
+	for (int k = 0; k < s->n_langs; k++)
+		if (k == 0 || !started[k])
+			S_write_lang(&li[k]);
 	int rc = 0;
 	for (int k = 0; k < s->n_langs; k++) {
-		struct buf js = BUF_INIT;
-		buf_puts(&js, "/* toivo search index: [title, module, url, [[heading, id]], text, words] */\n");
-		buf_puts(&js, "(window.toivoSearch = window.toivoSearch || {})[");
-		S_json_str(&js, s->langs[k].code);
-		buf_puts(&js, "] = [");
-		bool first = true;
-		for (size_t i = 0; i < s->n_pages; i++) {
-			if (s->pages[i]->lang != k || !records[i])
-				continue;
-			buf_puts(&js, first ? "\n" : ",\n");
-			buf_puts(&js, records[i]);
-			first = false;
-		}
-		buf_puts(&js, "\n];\n");
-		char *rel = xasprintf("%s/search-index.js", s->langs[k].code);
-		if (output_write(out, rel, js.data, js.len, s->config_path) < 0)
+		if (started[k])
+			pthread_join(t[k], NULL);
+		if (li[k].rc < 0)
 			rc = -1;
-		free(rel);
-		buf_free(&js);
 	}
 	return rc;
 }
