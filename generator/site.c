@@ -603,8 +603,12 @@ int site_page_reread(const struct site *s, struct page *p)
 	value_free(fm);
 	if (!ok || off != p->body_off || line != p->body_line)
 		goto out;
+	/* The text read here is the body the page is rendered from. */
 	free(p->body);
-	p->body = NULL;
+	memmove(text, text + off, len - off);
+	text[len - off] = '\0';
+	p->body = text;
+	text = NULL;
 	p->body_len = len - off;
 	p->src_size = len;
 	p->src_mtime = st.st_mtim;

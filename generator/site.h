@@ -109,8 +109,8 @@ char *site_src_path(const struct site *s, const char *src, int *lang);
 int site_page_body(const struct site *s, struct page *p);
 /* Reads the page's source again after it was edited.  Returns 1 when only
  * the body changed (the bytes before it are the same), so that no other
- * page changes with it; the page's size and time are updated and its body
- * is read at render time as usual.  Returns 0 when the page must be loaded
+ * page changes with it; the page's size and time are updated and p->body
+ * holds the new body, ready to render.  Returns 0 when the page must be loaded
  * again with the whole site (its front matter changed, it went away or is
  * unreadable).  Problems in the text (invalid UTF-8) are reported. */
 int site_page_reread(const struct site *s, struct page *p);
