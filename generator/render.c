@@ -16,7 +16,6 @@
 #include "vfs.h"
 
 static void S_share_lesson_pages(struct render_env *env);
-static void S_share_nav_links(struct render_env *env);
 static void S_share_nav(struct render_env *env);
 
 static const char *const S_kinds[] = { "home", "module", "lesson", "page", "404" };
@@ -97,7 +96,6 @@ int render_env_init(struct render_env *env, struct site *s, bool serve)
 		env->strings[k] = value_borrow(value_copy(s->langs[k].strings));
 	}
 	S_share_lesson_pages(env);
-	S_share_nav_links(env);
 	S_share_nav(env);
 	return errors;
 }
@@ -125,7 +123,6 @@ void render_env_free(struct render_env *env)
 	free(env->shared);
 	hmap_free(&env->lesson_pages);
 	hmap_free(&env->nav_shared);
-	hmap_free(&env->nav_links);
 	hmap_free(&env->layouts);
 	tpl_cache_free(env->tpls);
 }
@@ -211,12 +208,13 @@ static struct value *S_nav_entry(const struct render_env *env, const struct page
 			hi = lo + NAV_WINDOW;
 		}
 	}
-	/* A page's links to its siblings are the same from every page of its
-	 * folder: borrowed (S_share_nav_links), all but its own. */
+	/* A lesson's links to its module's pages are the same from every
+	 * lesson of its folder: the shared module.pages entries
+	 * (S_share_lesson_pages) are borrowed, all but its own. */
 	const struct value *shared = NULL;
-	if (p && p != m && p->parent == m && from == p) {
-		char *key = xasprintf("%zu\x1f%s", m->index, p->dir);
-		shared = hmap_get(&env->nav_links, key);
+	if (p && p != m && p->parent == m && from == p && strcmp(p->name, "_index")) {
+		char *key = xasprintf("%d\x1f%s", p->lang, p->dir);
+		shared = hmap_get(&env->lesson_pages, key);
 		free(key);
 	}
 	for (size_t j = lo; j < hi; j++) {
@@ -226,6 +224,7 @@ static struct value *S_nav_entry(const struct render_env *env, const struct page
 		}
 		struct value *c = S_link(from, m->children[j]);
 		value_set_bool(c, "current", m->children[j] == p);
+		value_set_num(c, "number", (double)(j + 1));
 		value_push(pages, c);
 	}
 	value_set(e, "pages", pages);
@@ -339,36 +338,6 @@ static void S_beside(const struct page *p, struct page *from)
 	from->lang = p->lang;
 }
 
-/* The links from the pages of one folder to the pages of their parent
- * (current: false), for S_nav_entry: made once per folder instead of once
- * per page. */
-static void S_share_nav_links(struct render_env *env)
-{
-	const struct site *s = env->site;
-	for (size_t i = 0; i < s->n_pages; i++) {
-		const struct page *p = s->pages[i];
-		const struct page *m = p->parent;
-		/* Only the modules of the navigation's top level list pages. */
-		if (!m || m == p || m->kind != PAGE_MODULE || !m->parent || m->parent->kind != PAGE_HOME)
-			continue;
-		char *key = xasprintf("%zu\x1f%s", m->index, p->dir);
-		if (!hmap_get(&env->nav_links, key)) {
-			struct page from;
-			S_beside(p, &from);
-			struct value *list = value_list();
-			for (size_t j = 0; j < m->n_children; j++) {
-				struct value *c = S_link(&from, m->children[j]);
-				value_set_bool(c, "current", false);
-				value_push(list, value_borrow(c));
-			}
-			free(from.path);
-			hmap_put(&env->nav_links, key, value_borrow(list));
-			S_keep_shared(env, list);
-		}
-		free(key);
-	}
-}
-
 /* module.pages as seen from page p (a link per page of the module). */
 static struct value *S_module_pages(const struct page *p, const struct page *m, bool mark)
 {
@@ -401,6 +370,9 @@ static void S_share_lesson_pages(struct render_env *env)
 			S_beside(p, &from);
 			struct value *v = value_borrow(S_module_pages(&from, p->module, false));
 			free(from.path);
+			/* The navigation borrows the entries one by one. */
+			for (size_t j = 0; j < v->u.list.n; j++)
+				value_borrow(v->u.list.items[j]);
 			hmap_put(&env->lesson_pages, key, v);
 			S_keep_shared(env, v);
 		}

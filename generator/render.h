@@ -23,7 +23,6 @@ struct render_env {
 	struct value *hook_site;        /* block.site for hooks */
 	struct hmap lesson_pages;       /* "lang\x1fdir" -> module.pages shared by the lessons there */
 	struct hmap nav_shared;         /* "lang\x1fdepth" -> nav entries seen from that depth */
-	struct hmap nav_links;          /* "parent\x1fdir" -> links to the parent's pages from that folder */
 	struct value **shared;          /* the lists above, freed with env */
 	size_t n_shared, cap_shared;
 	time_t build_time;
