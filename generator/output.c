@@ -197,7 +197,8 @@ static int S_mkdirs(struct output *o, const char *dir)
 	return mkdir_p(dir);
 }
 
-static char *S_target(struct output *o, const char *rel, const char *who)
+/* rel normalised, or NULL (reported) when it climbs out of the output. */
+static char *S_norm(const char *rel, const char *who)
 {
 	char *norm = path_normalize(rel);
 	if (!norm || !*norm) {
@@ -205,6 +206,14 @@ static char *S_target(struct output *o, const char *rel, const char *who)
 		free(norm);
 		return NULL;
 	}
+	return norm;
+}
+
+static char *S_target(struct output *o, const char *rel, const char *who)
+{
+	char *norm = S_norm(rel, who);
+	if (!norm)
+		return NULL;
 	char *full = path_join(o->stage, norm);
 	char *dir = path_dir(full);
 	if (S_mkdirs(o, dir) < 0) {
@@ -276,12 +285,9 @@ static int S_put(const char *full, const void *data, size_t len)
 /* Update mode: the file is held until output_commit. */
 static int S_hold(struct output *o, const char *rel, const void *data, size_t len, const char *who)
 {
-	char *norm = path_normalize(rel);
-	if (!norm || !*norm) {
-		diag_error(who, 0, 0, "output path '%s' leaves the output folder; fix the slug, alias or file name", rel);
-		free(norm);
+	char *norm = S_norm(rel, who);
+	if (!norm)
 		return -1;
-	}
 	char *copy = xmalloc(len + 1);
 	memcpy(copy, data, len);
 	copy[len] = '\0';
