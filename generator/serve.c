@@ -709,10 +709,10 @@ static bool S_update(struct server *s, char *const *srcs, size_t n)
 	size_t changed = 0, more = 0;
 	int r = build_update(s->kept, srcs, n, &changed);
 	double ms = S_ms_since(&t0);
-	if (r == 0)
+	if (r == 0) {
 		S_built(s, true, &msgs);
-	if (r == 0)
 		r = build_update_site(s->kept, &more);
+	}
 	diag_capture(NULL);
 	buf_free(&msgs);
 	if (r < 0) {
