@@ -73,3 +73,19 @@ wait_for() {
 	done
 	return 1
 }
+
+# git_sandbox: git and libgit2 see only the configuration made here: a HOME
+# in $T with a test author, main as the first branch, no signing.
+git_sandbox() {
+	HOME=$T/home
+	GIT_CONFIG_NOSYSTEM=1
+	GIT_OPTIONAL_LOCKS=0
+	export HOME GIT_CONFIG_NOSYSTEM GIT_OPTIONAL_LOCKS
+	unset GIT_DIR GIT_WORK_TREE GIT_INDEX_FILE SSH_AUTH_SOCK TOIVO_SSH_KEY TOIVO_GIT_TOKEN
+	mkdir -p "$HOME"
+	git config --global user.name "Test Trainer"
+	git config --global user.email "trainer@example.org"
+	git config --global init.defaultBranch main
+	git config --global advice.detachedHead false
+	git config --global commit.gpgsign false
+}

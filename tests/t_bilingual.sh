@@ -10,10 +10,8 @@ commit_at() {
 	git add -A >/dev/null &&
 	GIT_AUTHOR_DATE="$1" GIT_COMMITTER_DATE="$1" git commit -qm "$2" >/dev/null
 }
-gitinit() {
-	git init -q "$1" && git -C "$1" config user.email t@example.invalid &&
-	git -C "$1" config user.name test && git -C "$1" config commit.gpgsign false
-}
+git_sandbox
+gitinit() { git init -q "$1"; }
 
 S=$T/s
 new_site "$S"

@@ -82,15 +82,7 @@ if ! command -v git >/dev/null 2>&1; then
 	echo "ok - publish killed # SKIP git is not installed"
 	exit 0
 fi
-HOME=$T/home
-GIT_CONFIG_NOSYSTEM=1
-GIT_OPTIONAL_LOCKS=0
-export HOME GIT_CONFIG_NOSYSTEM GIT_OPTIONAL_LOCKS
-unset GIT_DIR GIT_WORK_TREE GIT_INDEX_FILE SSH_AUTH_SOCK TOIVO_SSH_KEY TOIVO_GIT_TOKEN
-mkdir -p "$HOME"
-git config --global user.name "Test Trainer"
-git config --global user.email "trainer@example.org"
-git config --global init.defaultBranch main
+git_sandbox
 S=$A
 R=$T/remote.git
 printf 'publish:\n  branch: gh-pages\n  remote: origin\n' >> "$S/site.yaml"
