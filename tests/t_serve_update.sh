@@ -13,17 +13,16 @@ fi
 # How many times serve's log has a line matching $1.
 count() { grep -c -- "$1" "$T/serve.err"; }
 more_than() { [ "$(count "$1")" -gt "$2" ]; }
-# Waits until the line $1 has been logged more than $2 times, then for the
-# search index and the rest to follow (one-page rebuilds) or the build to end.
+# Waits until serve has logged a line matching $1 more than $2 times (a
+# one-page rebuild logs its line after the search index and the rest).
 settle() { wait_for more_than "$1" "$2"; }
 
-ROOT=$(cd "$(dirname "$0")/.." && pwd)
+git_sandbox
 C=$T/course
 mkdir -p "$C"
 cp -r "$ROOT/site.yaml" "$ROOT/content" "$ROOT/lua" "$ROOT/themes" "$C/"
 (
-	cd "$C" && git init -q && git config user.email t@example.org && git config user.name T &&
-		git add -A && GIT_COMMITTER_DATE="2025-03-04T12:00:00Z" git commit -q --date "2025-03-04T12:00:00Z" -m course
+	cd "$C" && git init -q && git add -A && GIT_COMMITTER_DATE="2025-03-04T12:00:00Z" git commit -q --date "2025-03-04T12:00:00Z" -m course
 ) || { nok "a git copy of the course" ""; exit 0; }
 
 OUT=$T/pub
@@ -71,7 +70,8 @@ grep -q 'Muokattu kappale sateenkaarikoontia' "$OUT/fi/print/index.html" && ok "
 	nok "other pages keep their file (inode and mtime)"
 grep -q 'rebuilt in [0-9.]* ms; search index, sitemap and print pages updated after [0-9.]* ms' "$T/serve.err" &&
 	ok "serve says how long the one-page rebuild took" || nok "serve says how long the one-page rebuild took" "$(cat "$T/serve.err")"
-ls "$OUT"/fi/pori/tulokset/*.toivo-new > /dev/null 2>&1 && nok "no temporary files left in OUT" || ok "no temporary files left in OUT"
+[ -z "$(find "$OUT" -name '*.toivo-new')" ] && ok "no temporary files left in OUT" ||
+	nok "no temporary files left in OUT" "$(find "$OUT" -name '*.toivo-new')"
 
 # A whole build (site.yaml touched) must give the very same bytes.
 same_as_whole() {

@@ -5,7 +5,7 @@ telling the browser to reload, on a bench corpus.
     serve_edit.py TOIVO SITE OUT [EDITS]
 
 Starts `toivo serve` on SITE, waits for its first build, then saves EDITS
-(default 20) different lesson pages one after another, each time appending
+(default 20; at most one per module) lesson pages one after another, each time appending
 a paragraph in place as an editor does, and times each save until the
 "reload" event arrives on the live-reload stream (/__toivo/events), which
 is what a browser waits for.  The pages are put back as they were at the
@@ -59,23 +59,17 @@ class Events:
 
 
 def lessons(site, n):
-    """n lesson pages from different modules, in a fixed order."""
+    """The first lesson of each module, at most n, in a fixed order."""
     found = []
     content = os.path.join(site, "content")
     for mod in sorted(os.listdir(content)):
         d = os.path.join(content, mod)
         if not os.path.isdir(d) or mod == "data":
             continue
-        for name in sorted(os.listdir(d)):
-            if name.endswith(".md") and not name.startswith("_index"):
-                found.append(os.path.join(d, name))
-                break
-    out = []
-    i = 0
-    while len(out) < n and found:
-        out.append(found[i % len(found)])
-        i += 1
-    return list(dict.fromkeys(out))
+        names = sorted(x for x in os.listdir(d) if x.endswith(".md") and not x.startswith("_index"))
+        if names:
+            found.append(os.path.join(d, names[0]))
+    return found[:n]
 
 
 def main():
