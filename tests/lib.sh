@@ -89,3 +89,18 @@ git_sandbox() {
 	git config --global advice.detachedHead false
 	git config --global commit.gpgsign false
 }
+
+# publish_repo SITE REMOTE: SITE committed in a git repository of its own
+# (public/ ignored), with a bare REMOTE as origin that has its main branch.
+publish_repo() {
+	printf '/public/\n' > "$1/.gitignore"
+	git -C "$1" init -q
+	git -C "$1" add -A
+	git -C "$1" commit -qm "The course"
+	git init -q --bare "$2"
+	git -C "$1" remote add origin "$2"
+	git -C "$1" push -q origin main
+}
+
+# rev REPO REF: the commit REF names in REPO, or "none".
+rev() { git -C "$1" rev-parse -q --verify "$2" 2>/dev/null || echo none; }

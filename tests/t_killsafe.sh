@@ -86,14 +86,7 @@ git_sandbox
 S=$A
 R=$T/remote.git
 printf 'publish:\n  branch: gh-pages\n  remote: origin\n' >> "$S/site.yaml"
-printf '/public/\n' > "$S/.gitignore"
-git -C "$S" init -q
-git -C "$S" add -A
-git -C "$S" commit -qm "The course"
-git init -q --bare "$R"
-git -C "$S" remote add origin "$R"
-git -C "$S" push -q origin main
-rev() { git -C "$1" rev-parse -q --verify "$2" 2>/dev/null || echo none; }
+publish_repo "$S" "$R"
 
 run_toivo publish -s "$S"
 [ "$rc" = 0 ] && ok "publish: the first publish" || nok "publish: the first publish" "exit $rc; $(cat "$T/err")"

@@ -14,16 +14,9 @@ S=$T/site
 R=$T/remote.git
 new_site "$S"
 printf 'publish:\n  branch: gh-pages\n  remote: origin\n  cname: course.example.org\n' >> "$S/site.yaml"
-printf '/public/\n' > "$S/.gitignore"
-git -C "$S" init -q
-git -C "$S" add -A
-git -C "$S" commit -qm "The course"
-git init -q --bare "$R"
-git -C "$S" remote add origin "$R"
-git -C "$S" push -q origin main
+publish_repo "$S" "$R"
 
 g() { git -C "$S" "$@"; }
-rev() { git -C "$1" rev-parse -q --verify "$2" 2>/dev/null || echo none; }
 # one_line WHAT: the failure was reported as exactly one line.
 one_line() {
 	n=$(wc -l < "$T/err")
