@@ -89,10 +89,8 @@ static inline char S_lower(unsigned char c)
 {
 	return (char)(c >= 'A' && c <= 'Z' ? c + 32 : c);
 }
-/* An ASCII word byte: a letter or a digit (see S_word_cp). */
-#define S_ASCII_WORD(c) (((c) >= '0' && (c) <= '9') || (((c) | 0x20) >= 'a' && ((c) | 0x20) <= 'z'))
 /* ASCII bytes folded for the index: a digit, a letter in lower case, 0 for
- * the bytes between words (S_ASCII_WORD as a table, for S_words). */
+ * the bytes between words (see S_word_cp). */
 static const unsigned char S_ascii_fold[128] = {
 	  0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,
 	  0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,
@@ -103,6 +101,12 @@ static const unsigned char S_ascii_fold[128] = {
 	  0,  97,  98,  99, 100, 101, 102, 103, 104, 105, 106, 107, 108, 109, 110, 111,
 	112, 113, 114, 115, 116, 117, 118, 119, 120, 121, 122,   0,   0,   0,   0,   0,
 };
+
+/* A letter or digit of ASCII: a byte that folds to something. */
+static inline bool S_ascii_word(unsigned char c)
+{
+	return c < 0x80 && S_ascii_fold[c];
+}
 
 /* Writes code point cp (not ASCII, already decoded from in, its n bytes
  * of canonical UTF-8 when n > 0) folded at o (room for 4 bytes); returns
@@ -162,7 +166,7 @@ void search_fold(struct buf *out, const char *s, size_t len)
 static bool S_word_cp(uint32_t cp)
 {
 	if (cp < 0x80)
-		return S_ASCII_WORD(cp);
+		return S_ascii_word((unsigned char)cp);
 	if (cp < 0xc0 || cp == 0xd7 || cp == 0xf7)
 		return false;
 	if ((cp >= 0x2000 && cp <= 0x2bff) || (cp >= 0x3000 && cp <= 0x303f) || (cp >= 0xfe00 && cp <= 0xfe6f))
@@ -355,7 +359,7 @@ static const char *S_tag(struct extract *x, const char *s)
 	bool close = s[1] == '/';
 	const char *name = s + 1 + close;
 	size_t len = 0;
-	while (S_ASCII_WORD(name[len]))
+	while (S_ascii_word((unsigned char)name[len]))
 		len++;
 	const char *next = *end ? end + 1 : end;
 	if (len == 0) {         /* a lone '<' in text */
