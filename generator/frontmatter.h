@@ -6,9 +6,6 @@
 
 struct value;
 
-/* Checks that text is valid UTF-8 without NUL bytes.  Returns 0, or -1
- * after reporting the first bad byte as path:line:col. */
-int frontmatter_check_text(const char *text, size_t len, const char *path);
 
 /* Splits a page into front matter and body.  *fm gets the front matter map
  * (an empty map when the page has none; the caller frees it), *body_off the

@@ -201,7 +201,7 @@ static struct page *S_read_page(const struct site *s, const char *dir, const cha
 		diag_error(rel, 0, 0, "cannot read: %s", strerror(errno));
 		goto out;
 	}
-	if (frontmatter_check_text(text, len, rel) < 0)
+	if (text_check(text, len, rel) < 0)
 		goto out;
 	struct value *fm;
 	size_t off;
@@ -598,7 +598,7 @@ int site_page_reread(const struct site *s, struct page *p)
 	struct value *fm = NULL;
 	size_t off = 0;
 	int line = 0;
-	int ok = frontmatter_check_text(text, len, p->src) == 0 &&
+	int ok = text_check(text, len, p->src) == 0 &&
 		 frontmatter_parse(&fm, &off, &line, text, len, p->src) == 0;
 	value_free(fm);
 	if (!ok || off != p->body_off || line != p->body_line)

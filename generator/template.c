@@ -32,7 +32,6 @@
 
 #include "buf.h"
 #include "diag.h"
-#include "frontmatter.h"
 #include "hmap.h"
 #include "template.h"
 #include "util.h"
@@ -620,7 +619,7 @@ static struct tpl *S_new(struct tpl_cache *c, const char *path, bool named, char
 	t->next = c->all;
 	c->all = t;
 	/* Invalid UTF-8 or a NUL byte would go on into every page. */
-	if (frontmatter_check_text(text, len, path) < 0) {
+	if (text_check(text, len, path) < 0) {
 		c->errors++;
 		t->bad = true;
 	} else if (S_parse(c, t) < 0) {

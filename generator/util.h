@@ -53,4 +53,9 @@ bool str_starts_with(const char *s, const char *prefix);
 /* Number of online processors, at least 1. */
 int cpu_count(void);
 
+/* Checks that text (a page, template or data file) is valid UTF-8 without
+ * NUL bytes.  Returns 0, or -1 after reporting the first bad byte as
+ * path:line:col. */
+int text_check(const char *text, size_t len, const char *path);
+
 #endif

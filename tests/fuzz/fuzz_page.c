@@ -132,7 +132,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	diag_reset();
 	const char *text = (const char *)data;
 	const char *path = "content/mod/eka.fi.md";
-	if (frontmatter_check_text(text, size, path) < 0)
+	if (text_check(text, size, path) < 0)
 		return 0;
 	struct value *fm;
 	size_t off;
