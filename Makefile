@@ -125,3 +125,61 @@ fuzz: $(FUZZ_BIN)
 			-close_fd_mask=2 -print_final_stats=1 -artifact_prefix=$(B)/fuzz/$$t-crash- \
 			$(B)/fuzz/corpus/$$t tests/fuzz/corpus/$$t || exit 1; \
 	done
+
+# ---------------------------------------------------------------------------
+# Version, installing, the Debian package.
+#
+# `toivo --version` says `git describe` when built from a git checkout, else
+# the released number, TOIVO_RELEASE in generator/cmd.h.  build/version.h
+# changes only when the version does, so only main.o and publish.o follow.
+RELEASE      := $(shell sed -n 's/^\#define TOIVO_RELEASE "\(.*\)"/\1/p' generator/cmd.h)
+GIT_TAGGED   := $(shell test -e .git && git describe --tags --dirty 2>/dev/null | sed 's/^v//')
+GIT_COMMIT   := $(shell test -e .git && git describe --always --dirty 2>/dev/null)
+VERSION      := $(or $(GIT_TAGGED),$(if $(GIT_COMMIT),$(RELEASE)+git.$(GIT_COMMIT),$(RELEASE)))
+VERSIONED    := $(foreach d,rel asan,$(B)/$(d)/generator/main.o $(B)/$(d)/publish/publish.o)
+
+.PHONY: install uninstall deb test-deb FORCE
+$(B)/version.h: FORCE
+	@mkdir -p $(B)
+	@echo '#define TOIVO_VERSION "$(VERSION)"' > $@.tmp
+	@if cmp -s $@.tmp $@; then rm -f $@.tmp; else mv $@.tmp $@; fi
+$(VERSIONED): $(B)/version.h
+$(VERSIONED): CSTD += -include $(B)/version.h
+
+# make install [PREFIX=/usr/local] [DESTDIR=]: the binary (theme and hooks
+# are inside it), the manual with a name for each command, and bash
+# completion.  Nothing else is needed at run time.
+PREFIX      ?= /usr/local
+BINDIR      ?= $(PREFIX)/bin
+MANDIR      ?= $(PREFIX)/share/man
+BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
+MAN_CMDS    := build check serve pdf publish new template
+
+install: $(B)/toivo
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(BASHCOMPDIR)
+	install -m 755 $(B)/toivo $(DESTDIR)$(BINDIR)/toivo
+	install -m 644 man/toivo.1 $(DESTDIR)$(MANDIR)/man1/toivo.1
+	for c in $(MAN_CMDS); do ln -sf toivo.1 $(DESTDIR)$(MANDIR)/man1/toivo-$$c.1; done
+	install -m 644 completion/toivo.bash $(DESTDIR)$(BASHCOMPDIR)/toivo
+
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/toivo $(DESTDIR)$(MANDIR)/man1/toivo.1 $(DESTDIR)$(BASHCOMPDIR)/toivo
+	for c in $(MAN_CMDS); do rm -f $(DESTDIR)$(MANDIR)/man1/toivo-$$c.1; done
+
+# make deb: toivo_VERSION_ARCH.deb in build/deb/, made by dpkg-buildpackage
+# from a clean copy of the committed tree (uncommitted changes to tracked
+# files included).  make test-deb builds it, checks it with lintian and
+# installs it into a scratch root (tests/t_deb.sh).
+DEB_PKGS := dpkg-dev debhelper lintian fakeroot
+
+deb: $(B)/.deps-ok
+	@TOIVO_EXTRA_PKGS="$(DEB_PKGS)" sh tools/deps.sh
+	sh tools/deb.sh $(B)/deb
+
+test-deb: $(B)/.deps-ok
+	@TOIVO_EXTRA_PKGS="$(DEB_PKGS)" sh tools/deps.sh
+	@TOIVO_TEST_DEB=1 sh tests/t_deb.sh; r=$$?; echo "t_deb.sh exit $$r"; exit $$r
+
+# The tests of the installed program read the manual with mandoc and man,
+# and the CI files with python3-yaml.
+TEST_PKGS += mandoc man-db python3-yaml

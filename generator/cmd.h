@@ -6,7 +6,13 @@
 
 #include <stdio.h>
 
-#define TOIVO_VERSION "0.1.0"
+/* The released number (debian/changelog and the Makefile read it from
+ * here).  A build from a git checkout gets TOIVO_VERSION from `git
+ * describe` through build/version.h, which the Makefile writes. */
+#define TOIVO_RELEASE "0.2.0"
+#ifndef TOIVO_VERSION
+#define TOIVO_VERSION TOIVO_RELEASE
+#endif
 
 int cmd_build(int argc, char **argv);
 int cmd_check(int argc, char **argv);

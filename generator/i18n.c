@@ -61,13 +61,22 @@ int i18n_load(struct site *s)
 		if (k == s->default_lang)
 			continue;
 		struct value *m = s->langs[k].strings;
+		/* One message per language, however many strings it lacks: a
+		 * new language lacks them all. */
+		struct buf missing = BUF_INIT;
+		int n = 0;
 		for (size_t i = 0; i < def->u.map.n; i++) {
 			if (value_get(m, def->u.map.keys[i]))
 				continue;
-			diag_warn(s->config_path, 0, 0, "UI string '%s' is missing in language '%s'; add it to i18n/%s.yaml (using the %s text meanwhile)",
-				  def->u.map.keys[i], s->langs[k].code, s->langs[k].code, s->langs[s->default_lang].code);
+			buf_printf(&missing, "%s'%s'", n++ ? ", " : "", def->u.map.keys[i]);
 			value_set(m, def->u.map.keys[i], value_copy(def->u.map.vals[i]));
 		}
+		if (n)
+			diag_warn(s->config_path, 0, 0, "%d UI string%s missing in language '%s' (%s); add %s to i18n/%s.yaml "
+				  "(using the %s text meanwhile; toivo new --lang writes the file with every string)",
+				  n, n == 1 ? " is" : "s are", s->langs[k].code, missing.data, n == 1 ? "it" : "them",
+				  s->langs[k].code, s->langs[s->default_lang].code);
+		buf_free(&missing);
 	}
 	return errors;
 }

@@ -14,11 +14,11 @@ static const char usage[] =
 	"  toivo pdf      [-s DIR] [-o OUT] [-j N] [--engine chromium|weasyprint]\n"
 	"  toivo publish  [-s DIR] [--branch B] [--remote R] [--message M] [--no-push]\n"
 	"                 [--dry-run] [--force] [--allow-dirty]\n"
-	"  toivo new      DIR                         a new course site that builds at once\n"
+	"  toivo new      [--lang fi,en] [--title T] DIR   a new course site that builds at once\n"
 	"  toivo template FILE [DATA]                 render one template with YAML/JSON data\n"
 	"\n"
 	"  -s DIR   the site's root folder (default: .)\n"
-	"  --help, --version\n"
+	"  --help, --version   (man toivo: the whole manual)\n"
 	"\n"
 	"Exit status: 0 success, 1 problems in the site, 2 wrong usage.\n";
 
@@ -71,7 +71,12 @@ static const struct {
 		     "  -n, --dry-run    say what would be published, change nothing\n"
 		     "  -f, --force      publish over a branch that moved on elsewhere\n"
 		     "  --allow-dirty    publish with uncommitted changes in the site\n" },
-	{ "new", "usage: toivo new DIR\n\nCreates a new two-language course site in DIR that builds at once.\n" },
+	{ "new", "usage: toivo new [--lang fi,en] [--title TITLE] DIR\n\n"
+		 "Creates a new course site in DIR that builds and passes toivo check at once,\n"
+		 "with CI files for GitHub Pages and GitLab Pages and a .gitignore, and makes it\n"
+		 "a git repository with a first commit (unless DIR is inside one already).\n\n"
+		 "  --lang L,L       the languages, the first the default (default: fi,en)\n"
+		 "  --title TITLE    the course's title in every language\n" },
 	{ "template", "usage: toivo template FILE [DATA]\n\n"
 		      "Renders one Mustache template with data from a YAML or JSON file.\n" },
 };

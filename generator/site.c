@@ -20,7 +20,7 @@
 /* site.yaml                                                          */
 /* ------------------------------------------------------------------ */
 
-static bool S_lang_code_ok(const char *s)
+bool site_lang_code_ok(const char *s)
 {
 	size_t n = strlen(s);
 	if (n < 2 || n > 8)
@@ -72,7 +72,7 @@ static int S_config(struct site *s)
 		for (size_t i = 0; i < langs->u.list.n; i++) {
 			const struct value *l = langs->u.list.items[i];
 			const char *code = value_string(l);
-			if (!code || !S_lang_code_ok(code)) {
+			if (!code || !site_lang_code_ok(code)) {
 				diag_error(s->config_path, l->line, l->col, "'%s' is not a language code; use codes such as fi, en, sv",
 					   code ? code : "(not text)");
 				bad = -1;

@@ -92,6 +92,9 @@ struct site {
 	bool shallow;           /* the git history is shallow */
 };
 
+/* Whether s is a language code site.yaml accepts: "fi", "en", "pt-BR". */
+bool site_lang_code_ok(const char *s);
+
 /* Loads site.yaml and scans content/.  Problems are reported; returns NULL
  * when the site cannot be loaded at all (broken site.yaml, no content/). */
 struct site *site_load(const char *root);
