@@ -71,11 +71,14 @@ int i18n_load(struct site *s)
 			buf_printf(&missing, "%s'%s'", n++ ? ", " : "", def->u.map.keys[i]);
 			value_set(m, def->u.map.keys[i], value_copy(def->u.map.vals[i]));
 		}
-		if (n)
-			diag_warn(s->config_path, 0, 0, "%d UI string%s missing in language '%s' (%s); add %s to i18n/%s.yaml "
-				  "(using the %s text meanwhile; toivo new --lang writes the file with every string)",
-				  n, n == 1 ? " is" : "s are", s->langs[k].code, missing.data, n == 1 ? "it" : "them",
-				  s->langs[k].code, s->langs[s->default_lang].code);
+		if (n == 1)
+			diag_warn(s->config_path, 0, 0, "UI string %s is missing in language '%s'; add it to i18n/%s.yaml "
+				  "(using the %s text meanwhile)", missing.data, s->langs[k].code, s->langs[k].code,
+				  s->langs[s->default_lang].code);
+		else if (n > 1)
+			diag_warn(s->config_path, 0, 0, "%d UI strings are missing in language '%s' (%s); add them to i18n/%s.yaml "
+				  "(using the %s texts meanwhile; toivo new --lang writes the file with every string)",
+				  n, s->langs[k].code, missing.data, s->langs[k].code, s->langs[s->default_lang].code);
 		buf_free(&missing);
 	}
 	return errors;
