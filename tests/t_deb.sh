@@ -8,7 +8,7 @@
 . "$(dirname "$0")/lib.sh"
 
 if [ -z "$TOIVO_TEST_DEB" ]; then
-	echo "ok - deb # SKIP run by make test-deb"
+	echo "ok - # SKIP the Debian package is tested by make test-deb"
 	exit 0
 fi
 for p in dpkg-buildpackage dpkg-parsechangelog dh lintian; do

@@ -6,7 +6,7 @@
 . "$(dirname "$0")/lib.sh"
 
 if ! command -v git >/dev/null 2>&1 || ! python3 -c 'import yaml' 2>/dev/null; then
-	echo "ok - install # SKIP git or python3-yaml is not installed"
+	echo "ok - # SKIP git or python3-yaml is not installed"
 	exit 0
 fi
 git_sandbox
