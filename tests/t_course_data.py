@@ -6,7 +6,8 @@ Checks that content/data/pori/*.csv hold exactly the figures of the source
 presentation; line numbers below refer to that file), that the only rows
 whose parts do not add up are the known, flagged ones, that the results
 pages explain the discrepancy, and that the built course shows every figure
-in table cells and every client quote verbatim, in both languages.
+in table cells, the 2018 departures as a chart too, and every client quote
+verbatim, in both languages.
 
 Usage: python3 tests/t_course_data.py [TOIVO]   (or env TOIVO; default build/toivo)
 Prints "ok - ..." / "not ok - ..." lines (see tests/run.sh).
@@ -295,6 +296,19 @@ try:
             missing = find_rows(rows, DEPARTURES, "departures")
             check("results (%s): every departures figure is in a table row" % lang, not missing,
                   "\n".join(missing))
+            # The departures chart: one bar a destination (the source's order,
+            # without the "all" row), Veturi, T-koti and private providers as
+            # its series; its data table holds exactly those figures, and its
+            # text alternative names the figures rather than the default.
+            want = [[str(v[0]), str(v[1]), str(v[3])] for k, v in DEPARTURES.items() if k != "all"]
+            dcharts = [c for c in re.findall(r'<figure class="chart".*?</figure>', res, re.S)
+                       if [r[1:] for r in table_rows(c)[1:]] == want]
+            desc = re.findall(r"<desc\b[^>]*>(.*?)</desc>", dcharts[0], re.S) if dcharts else []
+            check("results (%s): one chart of the 2018 departures by Veturi, T-koti and private providers"
+                  % lang, len(dcharts) == 1, "%d matching charts" % len(dcharts))
+            check("results (%s): the departures chart's text alternative names its figures" % lang,
+                  len(desc) == 1 and all(near(desc[0], a, b) for a, b in (("15", "13"), ("13", "27"))),
+                  desc)
             check("results (%s): the page mentions 25 against 28" % lang,
                   near(re.sub(r"<[^>]*>", " ", res), "25", "28"))
         q = page("quotes", lang) if built else None
