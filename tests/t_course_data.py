@@ -5,7 +5,8 @@ Checks that content/data/pori/*.csv hold exactly the figures of the source
 (../shared/seeds/pori-recovery-presentation.txt, the City of Pori
 presentation; line numbers below refer to that file), that the only rows
 whose parts do not add up are the known, flagged ones, that the results
-pages explain the discrepancy, and that the built course shows every figure
+pages explain the discrepancy (and the Pori slide deck quotes their charts'
+text alternatives and shares unchanged), and that the built course shows every figure
 in table cells, the 2018 departures as a chart too, and every client quote
 verbatim, in both languages.
 
@@ -212,6 +213,20 @@ for lang in ("fi", "en"):
     others = [b for b in blocks(src, "table") if b not in t2018]
     check("results page (%s): no other table flags rows" % lang,
           not any(re.search(r"^flagged:", b, re.M) for b in others))
+    # The Pori slide deck says what the results page says: each chart's text
+    # alternative is one of the page's, and every share (a number with a
+    # decimal) it quotes is on the page.
+    deck_p = os.path.join(ROOT, "content", "pori", "slides.%s.md" % lang)
+    if os.path.isfile(deck_p):
+        deck = open(deck_p, encoding="utf-8").read()
+        page_desc = set(re.findall(r"^desc: .*$", src, re.M))
+        bad = [d for b in blocks(deck, "chart") for d in re.findall(r"^desc: .*$", b, re.M)
+               if d not in page_desc]
+        check("Pori deck (%s): every chart's text alternative is the results page's" % lang,
+              not bad and blocks(deck, "chart"), "\n".join(bad))
+        shares = set(re.findall(r"(?<![\d.,])\d+[.,]\d(?![\d])", deck))
+        bad = sorted(s for s in shares if not re.search(r"(?<![\d.,])%s(?!\d)" % re.escape(s), src))
+        check("Pori deck (%s): every share it quotes is on the results page" % lang, not bad, bad)
 
 # --- (3) + (4) the built course ---------------------------------------------------
 PAGES = {
