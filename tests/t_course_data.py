@@ -6,9 +6,9 @@ Checks that content/data/pori/*.csv hold exactly the figures of the source
 presentation; line numbers below refer to that file), that the only rows
 whose parts do not add up are the known, flagged ones, that the results
 pages explain the discrepancy (and the Pori slide deck quotes their charts'
-text alternatives and shares unchanged), and that the built course shows every figure
-in table cells, the 2018 departures as a chart too, and every client quote
-verbatim, in both languages.
+text alternatives and shares unchanged), and that the built course shows
+every figure in table cells, the 2018 departures as a chart too, and every
+client quote verbatim, in both languages.
 
 Usage: python3 tests/t_course_data.py [TOIVO]   (or env TOIVO; default build/toivo)
 Prints "ok - ..." / "not ok - ..." lines (see tests/run.sh).
