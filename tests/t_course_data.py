@@ -5,8 +5,10 @@ Checks that content/data/pori/*.csv hold exactly the figures of the source
 (../shared/seeds/pori-recovery-presentation.txt, the City of Pori
 presentation; line numbers below refer to that file), that the only rows
 whose parts do not add up are the known, flagged ones, that the results
-pages explain the discrepancy, and that the built course shows every figure
-in table cells and every client quote verbatim, in both languages.
+pages explain the discrepancy (and the Pori slide deck quotes their charts'
+text alternatives and shares unchanged), and that the built course shows
+every figure in table cells, the 2018 departures as a chart too, and every
+client quote verbatim, in both languages.
 
 Usage: python3 tests/t_course_data.py [TOIVO]   (or env TOIVO; default build/toivo)
 Prints "ok - ..." / "not ok - ..." lines (see tests/run.sh).
@@ -211,6 +213,20 @@ for lang in ("fi", "en"):
     others = [b for b in blocks(src, "table") if b not in t2018]
     check("results page (%s): no other table flags rows" % lang,
           not any(re.search(r"^flagged:", b, re.M) for b in others))
+    # The Pori slide deck says what the results page says: each chart's text
+    # alternative is one of the page's, and every share (a number with a
+    # decimal) it quotes is on the page.
+    deck_p = os.path.join(ROOT, "content", "pori", "slides.%s.md" % lang)
+    if os.path.isfile(deck_p):
+        deck = open(deck_p, encoding="utf-8").read()
+        page_desc = set(re.findall(r"^desc: .*$", src, re.M))
+        bad = [d for b in blocks(deck, "chart") for d in re.findall(r"^desc: .*$", b, re.M)
+               if d not in page_desc]
+        check("Pori deck (%s): every chart's text alternative is the results page's" % lang,
+              not bad and blocks(deck, "chart"), "\n".join(bad))
+        shares = set(re.findall(r"(?<![\d.,])\d+[.,]\d(?![\d])", deck))
+        bad = sorted(s for s in shares if not re.search(r"(?<![\d.,])%s(?!\d)" % re.escape(s), src))
+        check("Pori deck (%s): every share it quotes is on the results page" % lang, not bad, bad)
 
 # --- (3) + (4) the built course ---------------------------------------------------
 PAGES = {
@@ -295,6 +311,19 @@ try:
             missing = find_rows(rows, DEPARTURES, "departures")
             check("results (%s): every departures figure is in a table row" % lang, not missing,
                   "\n".join(missing))
+            # The departures chart: one bar a destination (the source's order,
+            # without the "all" row), Veturi, T-koti and private providers as
+            # its series; its data table holds exactly those figures, and its
+            # text alternative names the figures rather than the default.
+            want = [[str(v[0]), str(v[1]), str(v[3])] for k, v in DEPARTURES.items() if k != "all"]
+            dcharts = [c for c in re.findall(r'<figure class="chart".*?</figure>', res, re.S)
+                       if [r[1:] for r in table_rows(c)[1:]] == want]
+            desc = re.findall(r"<desc\b[^>]*>(.*?)</desc>", dcharts[0], re.S) if dcharts else []
+            check("results (%s): one chart of the 2018 departures by Veturi, T-koti and private providers"
+                  % lang, len(dcharts) == 1, "%d matching charts" % len(dcharts))
+            check("results (%s): the departures chart's text alternative names its figures" % lang,
+                  len(desc) == 1 and all(near(desc[0], a, b) for a, b in (("15", "13"), ("13", "27"))),
+                  desc)
             check("results (%s): the page mentions 25 against 28" % lang,
                   near(re.sub(r"<[^>]*>", " ", res), "25", "28"))
         q = page("quotes", lang) if built else None
