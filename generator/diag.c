@@ -7,7 +7,7 @@
 #include "diag.h"
 
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
-static int n_errors, n_warnings, quiet_warnings;
+static int n_errors, quiet_warnings;
 static struct buf *capture;
 
 void diag(enum diag_level level, const char *path, int line, int col,
@@ -36,8 +36,6 @@ void diag(enum diag_level level, const char *path, int line, int col,
 	pthread_mutex_lock(&lock);
 	if (level == DIAG_ERROR)
 		n_errors++;
-	else if (level == DIAG_WARNING)
-		n_warnings++;
 	if (!(level == DIAG_WARNING && quiet_warnings))
 		fputs(b.data, stderr);
 	if (capture)
@@ -54,18 +52,10 @@ int diag_errors(void)
 	return n;
 }
 
-int diag_warnings(void)
-{
-	pthread_mutex_lock(&lock);
-	int n = n_warnings;
-	pthread_mutex_unlock(&lock);
-	return n;
-}
-
 void diag_reset(void)
 {
 	pthread_mutex_lock(&lock);
-	n_errors = n_warnings = 0;
+	n_errors = 0;
 	pthread_mutex_unlock(&lock);
 }
 

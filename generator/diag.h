@@ -15,9 +15,8 @@ void diag(enum diag_level level, const char *path, int line, int col,
 #define diag_error(path, line, col, ...) diag(DIAG_ERROR, path, line, col, __VA_ARGS__)
 #define diag_warn(path, line, col, ...) diag(DIAG_WARNING, path, line, col, __VA_ARGS__)
 
-/* Number of errors / warnings reported since the last diag_reset(). */
+/* Number of errors reported since the last diag_reset(). */
 int diag_errors(void);
-int diag_warnings(void);
 void diag_reset(void);
 /* When quiet, warnings are counted but not printed. */
 void diag_set_quiet_warnings(int quiet);

@@ -198,41 +198,6 @@ int rm_rf(const char *path)
 	return nftw(path, S_rm_one, 32, FTW_DEPTH | FTW_PHYS);
 }
 
-int file_copy(const char *from, const char *to)
-{
-	int in = open(from, O_RDONLY | O_CLOEXEC);
-	if (in < 0)
-		return -1;
-	int out = open(to, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-	if (out < 0) {
-		int e = errno;
-		close(in);
-		errno = e;
-		return -1;
-	}
-	char blk[65536];
-	int r = 0;
-	for (;;) {
-		ssize_t n = read(in, blk, sizeof blk);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0) {
-			r = n < 0 ? -1 : 0;
-			break;
-		}
-		if (S_write_all(out, blk, (size_t)n) < 0) {
-			r = -1;
-			break;
-		}
-	}
-	int e = errno;
-	close(in);
-	if (close(out) < 0)
-		r = -1;
-	errno = e;
-	return r;
-}
-
 bool is_dir(const char *path)
 {
 	struct stat st;
@@ -336,13 +301,6 @@ char **dir_names(const char *path, size_t *n)
 	if (*n > 1)
 		qsort(names, *n, sizeof *names, S_cmp_name);
 	return names ? names : xcalloc(1, sizeof *names);
-}
-
-void dir_names_free(char **names, size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		free(names[i]);
-	free(names);
 }
 
 /* Where the first NUL byte or invalid UTF-8 sequence is, or len. */

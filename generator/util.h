@@ -30,13 +30,11 @@ int file_write_atomic(const char *path, const void *data, size_t len);
 int mkdir_p(const char *path);
 /* Removes a file tree (no symlinks followed).  Returns 0 or -1. */
 int rm_rf(const char *path);
-/* Copies a regular file; returns 0 or -1. */
-int file_copy(const char *from, const char *to);
 bool is_dir(const char *path);
 /* The names in a folder except those starting with '.', in byte order;
- * NULL (errno set) when it cannot be read.  Free with dir_names_free(). */
+ * NULL (errno set) when it cannot be read.  The caller frees each name
+ * and the array. */
 char **dir_names(const char *path, size_t *n);
-void dir_names_free(char **names, size_t n);
 bool is_file(const char *path);
 
 /* Joins two path parts with one '/'; the caller frees the result. */

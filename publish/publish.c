@@ -833,14 +833,17 @@ static int S_push(struct publish *p, const git_oid *made, const git_oid *final)
 	char what[160] = "";
 	if (made) {
 		char sh[8];
-		S_short(sh, p->has_local ? &p->local : made);
-		if (S_restore(p, made) == 0 && p->has_local)
-			snprintf(what, sizeof what, "; branch '%s' is back at %s", p->o.branch, sh);
-		else if (!p->has_local && S_restore(p, made) == 0)
-			snprintf(what, sizeof what, "; branch '%s' was removed again", p->o.branch);
-		else
+		/* Restored once: a second try would find the branch gone (or
+		 * back) and report that it moved. */
+		int moved = S_restore(p, made) < 0;
+		S_short(sh, p->has_local && !moved ? &p->local : made);
+		if (moved)
 			snprintf(what, sizeof what, "; branch '%s' has the new commit %s (it moved meanwhile)",
 				 p->o.branch, sh);
+		else if (p->has_local)
+			snprintf(what, sizeof what, "; branch '%s' is back at %s", p->o.branch, sh);
+		else
+			snprintf(what, sizeof what, "; branch '%s' was removed again", p->o.branch);
 	}
 	const char *R = S_remote_name(p);
 	if (p->push_status)

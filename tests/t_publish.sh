@@ -243,6 +243,15 @@ grep -q "back at" "$T/err" && ok "the refused push says where the branch is" || 
 [ "$(rev "$S" refs/heads/gh-pages)" = "$p" ] && ok "refused push: local branch back where it was" || nok "refused push: local branch back where it was"
 rm -f "$R/refs/heads/gh-pages.lock"
 
+# --- a refused push to a new branch removes it once, and says so ----------------------------------
+: > "$R/refs/heads/fresh.lock"
+expect_fail "a refused push to a new branch: exit 1" "push" publish -s "$S" --branch fresh
+one_line "refused push to a new branch"
+grep -q "branch 'fresh' was removed again" "$T/err" && ! grep -q "moved meanwhile" "$T/err" &&
+	ok "the refused push to a new branch says it was removed" || nok "the refused push to a new branch says it was removed" "$(cat "$T/err")"
+[ "$(rev "$S" refs/heads/fresh)" = none ] && ok "refused push: the new local branch is gone" || nok "refused push: the new local branch is gone"
+rm -f "$R/refs/heads/fresh.lock"
+
 # --- remote given as a path or a URL ---------------------------------------------------------------
 run_toivo publish -s "$S" --remote "$R"
 [ "$rc" = 0 ] && [ "$(rev "$R" refs/heads/gh-pages)" = "$(rev "$S" refs/heads/gh-pages)" ] &&
