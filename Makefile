@@ -125,3 +125,11 @@ fuzz: $(FUZZ_BIN)
 			-close_fd_mask=2 -print_final_stats=1 -artifact_prefix=$(B)/fuzz/$$t-crash- \
 			$(B)/fuzz/corpus/$$t tests/fuzz/corpus/$$t || exit 1; \
 	done
+
+# Golden tests (tests/golden/NAME/, run by tests/t_golden.sh): after an
+# intended change of the output, `make golden-update` rewrites every case's
+# expected/ and messages from the release build; review with
+# `git diff tests/golden` and commit.  GOLDEN=NAME limits it to one case.
+.PHONY: golden-update
+golden-update: $(B)/toivo
+	@GOLDEN_UPDATE=1 TOIVO=$(CURDIR)/$(B)/toivo sh tests/t_golden.sh

@@ -10,6 +10,7 @@
 #include "i18n.h"
 #include "print.h"
 #include "render.h"
+#include "srcdate.h"
 #include "template.h"
 #include "util.h"
 #include "value.h"
@@ -57,7 +58,7 @@ int render_env_init(struct render_env *env, struct site *s, bool serve)
 	memset(env, 0, sizeof *env);
 	env->site = s;
 	env->serve = serve;
-	env->build_time = time(NULL);
+	env->build_time = srcdate_now();
 	env->tpls = tpl_cache_new(vfs_tpl_read, NULL, true);
 	char *pd = xasprintf("%s/partials", s->theme_dir);
 	tpl_cache_add_dir(env->tpls, pd);

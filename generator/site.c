@@ -12,6 +12,7 @@
 #include "diag.h"
 #include "frontmatter.h"
 #include "site.h"
+#include "srcdate.h"
 #include "util.h"
 #include "value.h"
 #include "yamldoc.h"
@@ -233,7 +234,7 @@ static struct page *S_read_page(const struct site *s, const char *dir, const cha
 	p->src_size = len;
 	struct stat st;
 	if (stat(full, &st) == 0) {
-		p->updated = st.st_mtime;
+		p->updated = srcdate_clamp(st.st_mtime);
 		p->src_mtime = st.st_mtim;
 	}
 out:
@@ -613,7 +614,7 @@ int site_page_reread(const struct site *s, struct page *p)
 	p->src_size = len;
 	p->src_mtime = st.st_mtim;
 	if (!p->committed)
-		p->updated = st.st_mtime;
+		p->updated = srcdate_clamp(st.st_mtime);
 	r = 1;
 out:
 	free(text);
