@@ -102,10 +102,15 @@ time_t i18n_parse_date(const char *s)
 {
 	int y, m, d;
 	char tail;
-	if (!s || sscanf(s, "%4d-%2d-%2d%c", &y, &m, &d, &tail) < 3)
+	/* Exactly three fields: text after the day is not a date. */
+	if (!s || sscanf(s, "%4d-%2d-%2d%c", &y, &m, &d, &tail) != 3)
 		return -1;
 	if (m < 1 || m > 12 || d < 1 || d > 31 || y < 1900 || y > 9999)
 		return -1;
 	struct tm tm = { .tm_year = y - 1900, .tm_mon = m - 1, .tm_mday = d, .tm_hour = 12 };
-	return timegm(&tm);
+	time_t t = timegm(&tm);
+	/* timegm moves 2023-02-30 to March: such a day does not exist. */
+	if (tm.tm_mday != d || tm.tm_mon != m - 1)
+		return -1;
+	return t;
 }
