@@ -385,7 +385,7 @@ static void S_phase(const char *name, double *t)
 	double cpu = (double)(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) * 1e3 +
 		     (double)(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e3;
 	if (on && name)
-		fprintf(stderr, "phase %-10s %8.1f ms wall %8.1f ms cpu\n", name, now - *t, cpu - cpu0);
+		diag_line("phase %-10s %8.1f ms wall %8.1f ms cpu\n", name, now - *t, cpu - cpu0);
 	*t = now;
 	cpu0 = cpu;
 }
@@ -499,7 +499,7 @@ int build_run_keep(const struct build_opts *o, struct build **keep)
 		ws[i].b = b;
 		ws[i].index = i;
 		if (i > 0 && pthread_create(&ws[i].thread, NULL, S_work, &ws[i]) != 0) {
-			diag_error(NULL, 0, 0, "cannot start a worker thread: %s", strerror(errno));
+			diag_error(NULL, 0, 0, "cannot start a worker thread: %s; build with fewer jobs (-j 1)", strerror(errno));
 			ws[i].index = -1;
 		}
 	}
@@ -538,11 +538,13 @@ out:
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	double ms = (double)(t1.tv_sec - t0.tv_sec) * 1e3 + (double)(t1.tv_nsec - t0.tv_nsec) / 1e6;
 	if (errors) {
-		fprintf(stderr, "toivo: %d error%s; %s left as it was\n", errors, errors == 1 ? "" : "s", o->out);
+		/* The errors printed: one fault hit by many pages is one. */
+		int shown = diag_errors_shown();
+		diag_line("toivo: %d error%s; %s left as it was\n", shown, shown == 1 ? "" : "s", o->out);
 		return 1;
 	}
 	if (!o->quiet)
-		fprintf(stderr, "toivo: %zu pages in %.0f ms -> %s\n", pages, ms, o->out);
+		diag_line("toivo: %zu pages in %.0f ms -> %s\n", pages, ms, o->out);
 	return 0;
 }
 

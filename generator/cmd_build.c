@@ -1,4 +1,5 @@
 /* cmd_build.c - toivo build, toivo check. */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -6,6 +7,7 @@
 
 #include "build.h"
 #include "cmd.h"
+#include "diag.h"
 #include "util.h"
 
 /* Options shared by build and check.  Returns 0, or 2 after a usage error. */
@@ -32,12 +34,12 @@ static int S_opts(int argc, char **argv, struct build_opts *o, const char **out,
 		} else if (!strcmp(a, "-q") || !strcmp(a, "--quiet")) {
 			o->quiet = true;
 		} else {
-			fprintf(stderr, "toivo %s: error: unknown option '%s'; see 'toivo --help'\n", argv[0], a);
+			diag_usage(argv[0], "unknown option '%s'", a);
 			return 2;
 		}
 		continue;
 missing:
-		fprintf(stderr, "toivo %s: error: option '%s' needs a value; see 'toivo --help'\n", argv[0], a);
+		diag_usage(argv[0], "option '%s' needs a value", a);
 		return 2;
 	}
 	return 0;
@@ -66,7 +68,8 @@ int cmd_check(int argc, char **argv)
 		return r;
 	char tmpl[] = "/tmp/toivo-check-XXXXXX";
 	if (!mkdtemp(tmpl)) {
-		perror("toivo check: error: cannot make a temporary folder");
+		diag_error(NULL, 0, 0, "cannot make a temporary folder in /tmp: %s; free some space there or check its permissions",
+			   strerror(errno));
 		return 1;
 	}
 	char *dest = path_join(tmpl, "public");
@@ -75,6 +78,6 @@ int cmd_check(int argc, char **argv)
 	rm_rf(tmpl);
 	free(dest);
 	if (r == 0)
-		fprintf(stderr, "toivo check: no problems found\n");
+		diag_line("toivo check: no problems found\n");
 	return r;
 }

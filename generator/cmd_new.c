@@ -7,6 +7,7 @@
 #include <sys/stat.h>
 
 #include "cmd.h"
+#include "diag.h"
 #include "util.h"
 
 static const struct { const char *path, *text; } S_files[] = {
@@ -47,7 +48,7 @@ static const struct { const char *path, *text; } S_files[] = {
 int cmd_new(int argc, char **argv)
 {
 	if (argc != 2 || argv[1][0] == '-') {
-		fprintf(stderr, "usage: toivo new DIR\n");
+		diag_line("usage: toivo new DIR\n");
 		return 2;
 	}
 	const char *dir = argv[1];
@@ -58,7 +59,7 @@ int cmd_new(int argc, char **argv)
 	exists = exists || is_dir(content);
 	free(content);
 	if (exists) {
-		fprintf(stderr, "toivo new: error: %s already holds a site; choose an empty or new folder\n", dir);
+		diag_error(dir, 0, 0, "this folder already holds a site; choose an empty or new folder");
 		return 1;
 	}
 	for (size_t i = 0; i < sizeof S_files / sizeof S_files[0]; i++) {
@@ -66,7 +67,7 @@ int cmd_new(int argc, char **argv)
 		char *d = path_dir(path);
 		int r = mkdir_p(d) == 0 ? file_write_atomic(path, S_files[i].text, strlen(S_files[i].text)) : -1;
 		if (r < 0) {
-			fprintf(stderr, "toivo new: error: cannot write %s: %s\n", path, strerror(errno));
+			diag_error(path, 0, 0, "cannot write: %s; check the folder's permissions and free space", strerror(errno));
 			free(d);
 			free(path);
 			return 1;

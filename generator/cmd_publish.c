@@ -1,11 +1,13 @@
 /* cmd_publish.c - toivo publish: build the site into a temporary folder and
  * commit it on a branch of the site's repository, then push that branch.
  * The git work is in publish/publish.c. */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "buf.h"
 #include "build.h"
 #include "cmd.h"
 #include "diag.h"
@@ -95,9 +97,10 @@ out:
 
 static int S_usage(const char *fmt, const char *arg)
 {
-	fputs("toivo publish: error: ", stderr);
-	fprintf(stderr, fmt, arg);
-	fputs("; see 'toivo --help'\n", stderr);
+	struct buf b = BUF_INIT;
+	buf_printf(&b, fmt, arg);
+	diag_usage("publish", "%s", b.data);
+	buf_free(&b);
 	return 2;
 }
 
@@ -132,6 +135,7 @@ int cmd_publish(int argc, char **argv)
 		return S_usage("'%s' is not a valid branch name", branch);
 
 	struct value *cfg = NULL;
+	diag_set_root(root);
 	if (S_config(root, &cfg, &po) < 0) {
 		value_free(cfg);
 		return 1;
@@ -153,15 +157,16 @@ int cmd_publish(int argc, char **argv)
 		goto out;
 	char tmpl[] = "/tmp/toivo-publish-XXXXXX";
 	if (!mkdtemp(tmpl)) {
-		perror("toivo publish: error: cannot make a temporary folder");
+		diag_error(NULL, 0, 0, "cannot make a temporary folder in /tmp: %s; free some space there or check its permissions",
+			   strerror(errno));
 		goto out;
 	}
 	char *dest = path_join(tmpl, "public");
 	struct build_opts bo = { .root = root, .out = dest, .quiet = true };
 	if (build_run(&bo) != 0)
-		fprintf(stderr, "toivo publish: error: the site did not build (see above); fix it, nothing was published\n");
+		diag_error(NULL, 0, 0, "the site did not build (see above); fix it, nothing was published");
 	else
-		rc = publish_finish(p, dest);
+		rc = publish_finish(p, dest) < 0 ? 1 : 0;
 	rm_rf(tmpl);
 	free(dest);
 out:

@@ -199,7 +199,8 @@ int csv_parse(struct value **out, const char *text, size_t len, const char *path
 	list->line = 1;
 	while ((got = S_read_record(&rd, &r)) > 0) {
 		if (r.n != hdr.n) {
-			diag_error(path, r.line, 0, "row has %zu field%s, the header has %zu",
+			diag_error(path, r.line, 0, "row has %zu field%s, the header has %zu; give every row the header's fields "
+				   "(quote a value that holds a comma)",
 				   r.n, r.n == 1 ? "" : "s", hdr.n);
 			rd.errors++;
 			continue;

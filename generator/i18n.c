@@ -29,7 +29,7 @@ static int S_load(struct value *map, const char *path)
 		for (size_t i = 0; i < v->u.map.n; i++) {
 			struct value *x = v->u.map.vals[i];
 			if (x->kind == V_MAP || x->kind == V_LIST) {
-				diag_error(shown, x->line, x->col, "UI string '%s' must be text", v->u.map.keys[i]);
+				diag_error(shown, x->line, x->col, "UI string '%s' must be text; write it as %s: \"text\"", v->u.map.keys[i], v->u.map.keys[i]);
 				r = 1;
 				continue;
 			}
@@ -69,7 +69,7 @@ int i18n_load(struct site *s)
 			value_set(m, def->u.map.keys[i], value_copy(def->u.map.vals[i]));
 		}
 	}
-	return errors;
+	return errors ? -1 : 0;
 }
 
 const char *i18n_get(const struct site *s, int lang, const char *key)

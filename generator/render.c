@@ -98,7 +98,7 @@ int render_env_init(struct render_env *env, struct site *s, bool serve)
 	}
 	S_share_lesson_pages(env);
 	S_share_nav(env);
-	return errors;
+	return errors ? -1 : 0;
 }
 
 void render_env_free(struct render_env *env)

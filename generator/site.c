@@ -133,7 +133,8 @@ static int S_config(struct site *s)
 		free(td);
 		s->theme_dir = xstrdup("builtin:themes/default");
 	} else {
-		diag_error(s->config_path, tl, tc, "theme '%s' not found: no folder %s", s->theme, td);
+		diag_error(s->config_path, tl, tc, "theme '%s' not found: no folder %s; create it, or leave theme: out for the built-in one",
+			   s->theme, td);
 		free(td);
 		return -1;
 	}
@@ -199,7 +200,7 @@ static struct page *S_read_page(const struct site *s, const char *dir, const cha
 	size_t len;
 	struct page *p = NULL;
 	if (file_read(&text, &len, full) < 0) {
-		diag_error(rel, 0, 0, "cannot read: %s", strerror(errno));
+		diag_error(rel, 0, 0, "cannot read: %s; check the file's permissions", strerror(errno));
 		goto out;
 	}
 	if (text_check(text, len, rel) < 0)
@@ -299,7 +300,7 @@ static void S_scan(struct scan *sc, const char *dir, int depth)
 	size_t n;
 	char **names = dir_names(full, &n);
 	if (!names) {
-		diag_error(full, 0, 0, "cannot read the folder: %s", strerror(errno));
+		diag_error(full, 0, 0, "cannot read the folder: %s; check its permissions", strerror(errno));
 		free(full);
 		return;
 	}
@@ -308,7 +309,7 @@ static void S_scan(struct scan *sc, const char *dir, int depth)
 		char *rel = *dir ? xasprintf("%s/%s", dir, names[i]) : xstrdup(names[i]);
 		struct stat st;
 		if (lstat(path, &st) < 0) {
-			diag_error(path, 0, 0, "cannot read: %s", strerror(errno));
+			diag_error(path, 0, 0, "cannot read: %s; check the file's permissions", strerror(errno));
 		} else if (S_ISLNK(st.st_mode)) {
 			diag_warn(path, 0, 0, "symbolic link skipped; copy the file into content/ instead");
 		} else if (S_ISDIR(st.st_mode)) {
@@ -345,6 +346,8 @@ struct site *site_load(const char *root)
 {
 	struct site *s = xcalloc(1, sizeof *s);
 	s->root = xstrdup(root);
+	/* Messages name the site's files relative to its folder. */
+	diag_set_root(root);
 	s->config_path = path_join(root, "site.yaml");
 	if (S_config(s) < 0) {
 		site_free(s);
@@ -352,8 +355,8 @@ struct site *site_load(const char *root)
 	}
 	char *content = path_join(root, "content");
 	if (!is_dir(content)) {
-		diag_error(content, 0, 0, "no content folder; create %s with a page such as _index.%s.md",
-			   content, s->langs[s->default_lang].code);
+		diag_error(content, 0, 0, "no content folder; create content/ with a page such as _index.%s.md",
+			   s->langs[s->default_lang].code);
 		free(content);
 		site_free(s);
 		return NULL;
@@ -531,7 +534,7 @@ int site_link(struct site *s)
 	for (int k = 0; k < s->n_langs; k++)
 		if (s->langs[k].home)
 			S_order(s->langs[k].home, NULL);
-	return errors;
+	return errors ? -1 : 0;
 }
 
 char *site_src_path(const struct site *s, const char *src, int *lang)
@@ -567,7 +570,7 @@ int site_page_body(const struct site *s, struct page *p)
 	struct stat st;
 	int r = file_read(&text, &len, full);
 	if (r < 0) {
-		diag_error(p->src, 0, 0, "cannot read: %s", strerror(errno));
+		diag_error(p->src, 0, 0, "cannot read: %s; check the file's permissions", strerror(errno));
 	} else if (len != p->src_size || stat(full, &st) < 0 ||
 		   st.st_mtim.tv_sec != p->src_mtime.tv_sec || st.st_mtim.tv_nsec != p->src_mtime.tv_nsec) {
 		diag_error(p->src, 0, 0, "changed while the site was being built; build again");

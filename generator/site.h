@@ -95,7 +95,7 @@ struct site {
 /* Loads site.yaml and scans content/.  Problems are reported; returns NULL
  * when the site cannot be loaded at all (broken site.yaml, no content/). */
 struct site *site_load(const char *root);
-/* Relates the pages; returns the number of errors it reported. */
+/* Relates the pages.  Returns 0, or -1 after reporting every problem. */
 int site_link(struct site *s);
 void site_free(struct site *s);
 

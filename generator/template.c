@@ -721,7 +721,7 @@ const struct tpl *tpl_cache_load(struct tpl_cache *c, const char *path)
 		size_t len = 0;
 		errno = 0;
 		if (c->read(c->ud, path, &text, &len) < 0) {
-			diag_error(path, 0, 0, "cannot read the template: %s",
+			diag_error(path, 0, 0, "cannot read the template: %s; check the file's permissions",
 				   errno ? strerror(errno) : "no such file");
 			c->errors++;
 			return NULL;
@@ -730,7 +730,7 @@ const struct tpl *tpl_cache_load(struct tpl_cache *c, const char *path)
 		hmap_put(&c->by_path, path, t);
 	}
 	if (!t) {
-		diag_error(path, 0, 0, "cannot read the template: no such file");
+		diag_error(path, 0, 0, "cannot read the template: no such file; create it or fix the name");
 		c->errors++;
 		return NULL;
 	}
@@ -834,8 +834,8 @@ static bool S_deeper(struct rs *rs, const struct env *e, const struct node *n)
 	if (rs->depth >= MAX_DEPTH) {
 		if (!rs->failed)
 			diag_error(e->t->path, n->line, n->col,
-				   "partials nested more than %d deep; a partial probably includes itself without end",
-				   MAX_DEPTH);
+				   "partials nested more than %d deep; a partial probably includes itself without end: "
+				   "remove the tag that leads back to it", MAX_DEPTH);
 		rs->failed = true;
 		return false;
 	}

@@ -566,9 +566,9 @@ static int S_base(struct publish *p)
 		S_short(r, &p->rtip);
 	if (!p->has_remote || !p->remote_here) {
 		if (p->has_remote)
-			fprintf(stderr, "toivo publish: remote '%s' has %s at %s, which is not fetched yet "
-				"(a dry run fetches nothing); comparing with the local branch\n",
-				S_remote_name(p), p->o.branch, r);
+			diag(DIAG_NOTE, NULL, 0, 0, "remote '%s' has %s at %s, which is not fetched yet "
+			     "(a dry run fetches nothing); comparing with the local branch",
+			     S_remote_name(p), p->o.branch, r);
 		if (p->has_local) {
 			p->has_base = true;
 			git_oid_cpy(&p->base, &p->local);
@@ -883,7 +883,7 @@ static int S_memory_odb(struct publish *p)
 
 int publish_finish(struct publish *p, const char *dir)
 {
-	int rc = 1;
+	int rc = -1;
 	git_commit *base = NULL;
 	git_tree *old = NULL, *tree = NULL;
 	git_signature *sig = NULL;
@@ -982,7 +982,7 @@ int publish_finish(struct publish *p, const char *dir)
 		buf_printf(&say, "; pushed to %s (%s%s%s%s)", S_remote_name(p), sr,
 			   *sr ? (p->diverged ? "..." : "..") : "new branch at ", sf, p->diverged ? ", forced" : "");
 	}
-	fprintf(stderr, "toivo publish: %s\n", say.data);
+	diag_line("toivo publish: %s\n", say.data);
 	rc = 0;
 out:
 	git_reference_free(ref);
