@@ -8,7 +8,6 @@
 #include "buf.h"
 #include "diag.h"
 #include "i18n.h"
-#include "print.h"
 #include "render.h"
 #include "srcdate.h"
 #include "template.h"
@@ -459,7 +458,7 @@ struct value *render_context(const struct render_env *env, const struct page *p,
 		value_set(m, "pages", pages ? pages : S_module_pages(p, p->module, true));
 		value_set_bool(m, "current", p->module == p);
 		if (env->pdf) {
-			char *pdf = print_pdf_path(p->module);
+			char *pdf = site_pdf_path(p->module);
 			char *u = site_rel_file(p->path, pdf);
 			value_set(m, "pdf", value_str_own(u, strlen(u)));
 			free(pdf);

@@ -1,8 +1,6 @@
 /* site.c - site.yaml, the scan of content/, and relating the pages. */
 #include <dirent.h>
 #include <errno.h>
-#include <pthread.h>
-#include <stdatomic.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,8 +9,10 @@
 #include "buf.h"
 #include "diag.h"
 #include "frontmatter.h"
+#include "pool.h"
 #include "site.h"
 #include "srcdate.h"
+#include "utf8.h"
 #include "util.h"
 #include "value.h"
 #include "yamldoc.h"
@@ -187,7 +187,6 @@ struct scan {
 	struct site *s;
 	struct scan_job *jobs;
 	size_t n, cap;
-	atomic_size_t next;
 };
 
 /* Reads one page file: its front matter, checked.  Touches nothing shared
@@ -203,7 +202,7 @@ static struct page *S_read_page(const struct site *s, const char *dir, const cha
 		diag_error(rel, 0, 0, "cannot read: %s; check the file's permissions", strerror(errno));
 		goto out;
 	}
-	if (text_check(text, len, rel) < 0)
+	if (utf8_check(text, len, rel) < 0)
 		goto out;
 	struct value *fm;
 	size_t off;
@@ -245,16 +244,11 @@ out:
 	return p;
 }
 
-static void *S_read_worker(void *arg)
+static void S_read_one(void *ud, size_t i, int worker)
 {
-	struct scan *sc = arg;
-	for (;;) {
-		size_t i = atomic_fetch_add(&sc->next, 1);
-		if (i >= sc->n)
-			return NULL;
-		struct scan_job *j = &sc->jobs[i];
-		j->p = S_read_page(sc->s, j->dir, j->file, j->name, j->lang);
-	}
+	struct scan *sc = ud;
+	struct scan_job *j = &sc->jobs[i];
+	j->p = S_read_page(sc->s, j->dir, j->file, j->name, j->lang);
 }
 
 /* Reads the pages the walk found on every core, then adds them in the
@@ -264,16 +258,7 @@ static void S_read_pages(struct scan *sc)
 	int n = cpu_count();
 	if ((size_t)n > sc->n / 64 + 1)
 		n = (int)(sc->n / 64 + 1);
-	pthread_t *t = xcalloc((size_t)n, sizeof *t);
-	bool *started = xcalloc((size_t)n, sizeof *started);
-	for (int i = 1; i < n; i++)
-		started[i] = pthread_create(&t[i], NULL, S_read_worker, sc) == 0;
-	S_read_worker(sc);
-	for (int i = 1; i < n; i++)
-		if (started[i])
-			pthread_join(t[i], NULL);
-	free(started);
-	free(t);
+	pool_run(sc->n, n, S_read_one, sc);
 	struct site *s = sc->s;
 	for (size_t i = 0; i < sc->n; i++) {
 		struct scan_job *j = &sc->jobs[i];
@@ -371,6 +356,15 @@ struct site *site_load(const char *root)
 /* ------------------------------------------------------------------ */
 /* relating pages                                                     */
 /* ------------------------------------------------------------------ */
+
+char *site_pdf_path(const struct page *module)
+{
+	/* The module's last path segment names the file. */
+	char *name = path_last(module->path);
+	char *r = xasprintf("%sprint/%s.pdf", module->path, name);
+	free(name);
+	return r;
+}
 
 char *site_dir_path(const struct site *s, const char *dir, int lang)
 {
@@ -602,7 +596,7 @@ int site_page_reread(const struct site *s, struct page *p)
 	struct value *fm = NULL;
 	size_t off = 0;
 	int line = 0;
-	int ok = text_check(text, len, p->src) == 0 &&
+	int ok = utf8_check(text, len, p->src) == 0 &&
 		 frontmatter_parse(&fm, &off, &line, text, len, p->src) == 0;
 	value_free(fm);
 	if (!ok || off != p->body_off || line != p->body_line)

@@ -34,6 +34,7 @@
 #include "diag.h"
 #include "hmap.h"
 #include "template.h"
+#include "utf8.h"
 #include "util.h"
 #include "value.h"
 
@@ -139,7 +140,7 @@ static void S_linecol(struct parser *p, size_t pos, int *line, int *col)
 	}
 	/* columns count characters (UTF-8), not bytes */
 	for (; p->lc_cpos < pos; p->lc_cpos++)
-		if (((unsigned char)p->s[p->lc_cpos] & 0xC0) != 0x80)
+		if (!utf8_is_cont((unsigned char)p->s[p->lc_cpos]))
 			p->lc_col++;
 	*line = p->lc_line;
 	*col = p->lc_col;
@@ -619,7 +620,7 @@ static struct tpl *S_new(struct tpl_cache *c, const char *path, bool named, char
 	t->next = c->all;
 	c->all = t;
 	/* Invalid UTF-8 or a NUL byte would go on into every page. */
-	if (text_check(text, len, path) < 0) {
+	if (utf8_check(text, len, path) < 0) {
 		c->errors++;
 		t->bad = true;
 	} else if (S_parse(c, t) < 0) {
