@@ -183,3 +183,11 @@ test-deb: $(B)/.deps-ok
 # The tests of the installed program read the manual with mandoc and man,
 # and the CI files with python3-yaml.
 TEST_PKGS += mandoc man-db python3-yaml
+
+# Golden tests (tests/golden/NAME/, run by tests/t_golden.sh): after an
+# intended change of the output, `make golden-update` rewrites every case's
+# expected/ and messages from the release build; review with
+# `git diff tests/golden` and commit.  GOLDEN=NAME limits it to one case.
+.PHONY: golden-update
+golden-update: $(B)/toivo
+	@GOLDEN_UPDATE=1 TOIVO=$(CURDIR)/$(B)/toivo sh tests/t_golden.sh

@@ -4,7 +4,7 @@
 #include <string.h>
 
 #include "buf.h"
-#include "util.h"
+#include "xalloc.h"
 
 char buf_empty[1];
 

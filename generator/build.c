@@ -3,8 +3,6 @@
  * files (root redirect, 404s, aliases, sitemap, assets), then swap the
  * output in. */
 #include <errno.h>
-#include <pthread.h>
-#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,6 +18,7 @@
 #include "i18n.h"
 #include "markdown.h"
 #include "output.h"
+#include "pool.h"
 #include "print.h"
 #include "render.h"
 #include "search.h"
@@ -34,19 +33,12 @@ struct build {
 	struct site *site;
 	struct render_env env;
 	struct output out;
-	atomic_size_t next;
 	struct value **ids;     /* per page: heading ids written (for check) */
 	struct value **links;   /* per page: links made */
 	struct hooks **hooks;   /* per worker */
 	int n_workers;
 	char **html;            /* per page: content HTML kept for print pages, or NULL */
 	char **search;          /* per page: its search index record, or NULL */
-};
-
-struct worker {
-	struct build *b;
-	int index;
-	pthread_t thread;
 };
 
 /* Callbacks for the hooks: toivo.markdown and toivo.t. */
@@ -112,18 +104,11 @@ static void S_render_page(struct build *b, struct hooks *h, struct page *p)
 	value_free(ctx);
 }
 
-static void *S_work(void *arg)
+/* One page on one worker thread, with that worker's hook state. */
+static void S_work(void *ud, size_t i, int worker)
 {
-	struct worker *w = arg;
-	struct build *b = w->b;
-	struct hooks *h = b->hooks[w->index];
-	for (;;) {
-		size_t i = atomic_fetch_add(&b->next, 1);
-		if (i >= b->site->n_pages)
-			break;
-		S_render_page(b, h, b->site->pages[i]);
-	}
-	return NULL;
+	struct build *b = ud;
+	S_render_page(b, b->hooks[worker], b->site->pages[i]);
 }
 
 /* ------------------------------------------------------------------ */
@@ -385,7 +370,7 @@ static void S_phase(const char *name, double *t)
 	double cpu = (double)(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) * 1e3 +
 		     (double)(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e3;
 	if (on && name)
-		fprintf(stderr, "phase %-10s %8.1f ms wall %8.1f ms cpu\n", name, now - *t, cpu - cpu0);
+		diag_line("phase %-10s %8.1f ms wall %8.1f ms cpu\n", name, now - *t, cpu - cpu0);
 	*t = now;
 	cpu0 = cpu;
 }
@@ -494,20 +479,8 @@ int build_run_keep(const struct build_opts *o, struct build **keep)
 		if (!b->hooks[i])
 			goto out;
 	}
-	struct worker *ws = xcalloc((size_t)jobs, sizeof *ws);
-	for (int i = 0; i < jobs; i++) {
-		ws[i].b = b;
-		ws[i].index = i;
-		if (i > 0 && pthread_create(&ws[i].thread, NULL, S_work, &ws[i]) != 0) {
-			diag_error(NULL, 0, 0, "cannot start a worker thread: %s", strerror(errno));
-			ws[i].index = -1;
-		}
-	}
-	S_work(&ws[0]);
-	for (int i = 1; i < jobs; i++)
-		if (ws[i].index >= 0)
-			pthread_join(ws[i].thread, NULL);
-	free(ws);
+	if (pool_run(n, jobs, S_work, b) < jobs)
+		diag_error(NULL, 0, 0, "cannot start %d worker threads; build with fewer jobs (-j 1)", jobs);
 	S_phase("render", &tp);
 
 	S_root_index(b);
@@ -538,11 +511,13 @@ out:
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	double ms = (double)(t1.tv_sec - t0.tv_sec) * 1e3 + (double)(t1.tv_nsec - t0.tv_nsec) / 1e6;
 	if (errors) {
-		fprintf(stderr, "toivo: %d error%s; %s left as it was\n", errors, errors == 1 ? "" : "s", o->out);
+		/* The errors printed: one fault hit by many pages is one. */
+		int shown = diag_errors_shown();
+		diag_line("toivo: %d error%s; %s left as it was\n", shown, shown == 1 ? "" : "s", o->out);
 		return 1;
 	}
 	if (!o->quiet)
-		fprintf(stderr, "toivo: %zu pages in %.0f ms -> %s\n", pages, ms, o->out);
+		diag_line("toivo: %zu pages in %.0f ms -> %s\n", pages, ms, o->out);
 	return 0;
 }
 

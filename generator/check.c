@@ -8,6 +8,7 @@
 #include "diag.h"
 #include "i18n.h"
 #include "site.h"
+#include "srcdate.h"
 #include "util.h"
 #include "value.h"
 
@@ -88,7 +89,7 @@ static void S_reviews(const struct site *s)
 {
 	if (s->review_interval <= 0)
 		return;
-	time_t now = time(NULL);
+	time_t now = srcdate_now();
 	for (size_t i = 0; i < s->n_pages; i++) {
 		const struct page *p = s->pages[i];
 		const struct value *r = value_get(p->fm, "reviewed");

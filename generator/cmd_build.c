@@ -1,4 +1,5 @@
 /* cmd_build.c - toivo build, toivo check. */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -6,41 +7,34 @@
 
 #include "build.h"
 #include "cmd.h"
+#include "diag.h"
+#include "opts.h"
 #include "util.h"
 
 /* Options shared by build and check.  Returns 0, or 2 after a usage error. */
 static int S_opts(int argc, char **argv, struct build_opts *o, const char **out, bool allow_out)
 {
-	for (int i = 1; i < argc; i++) {
-		const char *a = argv[i];
-		const char *v = i + 1 < argc ? argv[i + 1] : NULL;
-		if (!strcmp(a, "-s") || !strcmp(a, "--site")) {
-			if (!v)
-				goto missing;
-			o->root = v;
-			i++;
-		} else if (allow_out && (!strcmp(a, "-o") || !strcmp(a, "--out"))) {
-			if (!v)
-				goto missing;
-			*out = v;
-			i++;
-		} else if (!strcmp(a, "-j") || !strcmp(a, "--jobs")) {
-			if (!v || atoi(v) < 1)
-				goto missing;
-			o->jobs = atoi(v);
-			i++;
-		} else if (!strcmp(a, "-q") || !strcmp(a, "--quiet")) {
-			o->quiet = true;
-		} else {
-			fprintf(stderr, "toivo %s: error: unknown option '%s'; see 'toivo --help'\n", argv[0], a);
-			return 2;
+	struct opts op = OPTS_INIT(argc, argv);
+	const char *jobs = NULL;
+	while (opts_next(&op)) {
+		if (opts_value(&op, "--site", "-s", &o->root) ||
+		    (allow_out && opts_value(&op, "--out", "-o", out)))
+			continue;
+		if (opts_value(&op, "--jobs", "-j", &jobs)) {
+			o->jobs = atoi(jobs);
+			if (!op.bad && o->jobs < 1) {
+				diag_usage(argv[0], "option '-j' needs a number of threads, 1 or more");
+				return 2;
+			}
+			continue;
 		}
-		continue;
-missing:
-		fprintf(stderr, "toivo %s: error: option '%s' needs a value; see 'toivo --help'\n", argv[0], a);
-		return 2;
+		if (opts_flag(&op, "--quiet", "-q")) {
+			o->quiet = true;
+			continue;
+		}
+		return opts_unknown(&op);
 	}
-	return 0;
+	return op.bad ? 2 : 0;
 }
 
 int cmd_build(int argc, char **argv)
@@ -66,7 +60,8 @@ int cmd_check(int argc, char **argv)
 		return r;
 	char tmpl[] = "/tmp/toivo-check-XXXXXX";
 	if (!mkdtemp(tmpl)) {
-		perror("toivo check: error: cannot make a temporary folder");
+		diag_error(NULL, 0, 0, "cannot make a temporary folder in /tmp: %s; free some space there or check its permissions",
+			   strerror(errno));
 		return 1;
 	}
 	char *dest = path_join(tmpl, "public");
@@ -75,6 +70,6 @@ int cmd_check(int argc, char **argv)
 	rm_rf(tmpl);
 	free(dest);
 	if (r == 0)
-		fprintf(stderr, "toivo check: no problems found\n");
+		diag_line("toivo check: no problems found\n");
 	return r;
 }

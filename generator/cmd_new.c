@@ -9,6 +9,7 @@
 
 #include "buf.h"
 #include "cmd.h"
+#include "diag.h"
 #include "embed.h"
 #include "repo_init.h"
 #include "site.h"
@@ -269,8 +270,7 @@ static int S_write(const char *dir, const char *rel, const struct buf *b)
 	char *d = path_dir(path);
 	int r = mkdir_p(d) == 0 ? file_write_atomic(path, b->data, b->len) : -1;
 	if (r < 0)
-		fprintf(stderr, "toivo new: error: cannot write %s: %s; choose a folder you can write to\n", path,
-			strerror(errno));
+		diag_error(path, 0, 0, "cannot write: %s; choose a folder you can write to", strerror(errno));
 	free(d);
 	free(path);
 	return r;
@@ -289,8 +289,8 @@ static int S_langs(char **langs, const char *list)
 		for (int k = 0; k < n; k++)
 			dup = dup || !strcmp(langs[k], code);
 		if (!site_lang_code_ok(code) || dup || n == SITE_MAX_LANGS) {
-			fprintf(stderr, "toivo new: error: %s '%s' in --lang; give up to %d language codes such as fi,en "
-				"or fi,en,sv, each once\n", dup ? "repeated language" : n == SITE_MAX_LANGS ?
+			diag_usage("new", "%s '%s' in --lang; give up to %d language codes such as fi,en "
+				   "or fi,en,sv, each once", dup ? "repeated language" : n == SITE_MAX_LANGS ?
 				"too many languages at" : "bad language code", code, SITE_MAX_LANGS);
 			free(code);
 			while (n > 0)
@@ -304,13 +304,7 @@ static int S_langs(char **langs, const char *list)
 	}
 }
 
-static int S_usage(const char *fmt, const char *arg)
-{
-	fputs("toivo new: error: ", stderr);
-	fprintf(stderr, fmt, arg);
-	fputs("; usage: toivo new [--lang fi,en] [--title TITLE] DIR\n", stderr);
-	return 2;
-}
+#define S_USAGE "; usage: toivo new [--lang fi,en] [--title TITLE] DIR"
 
 int cmd_new(int argc, char **argv)
 {
@@ -325,19 +319,19 @@ int cmd_new(int argc, char **argv)
 			else if (i + 1 < argc)
 				*dest = argv[++i];
 			else
-				return S_usage("option '%s' needs a value", a);
+				return diag_usage("new", "option '%s' needs a value" S_USAGE, a), 2;
 			if (!**dest)
-				return S_usage("option '%s' needs a value", a);
+				return diag_usage("new", "option '%s' needs a value" S_USAGE, a), 2;
 		} else if (a[0] == '-') {
-			return S_usage("unknown option '%s'", a);
+			return diag_usage("new", "unknown option '%s'" S_USAGE, a), 2;
 		} else if (dir) {
-			return S_usage("unexpected argument '%s' (one folder only)", a);
+			return diag_usage("new", "unexpected argument '%s' (one folder only)" S_USAGE, a), 2;
 		} else {
 			dir = a;
 		}
 	}
 	if (!dir)
-		return S_usage("%sthe new site's folder is missing", "");
+		return diag_usage("new", "the new site's folder is missing" S_USAGE), 2;
 	char *langs[SITE_MAX_LANGS];
 	int n_langs = S_langs(langs, lang_list);
 	if (n_langs < 0)
@@ -351,7 +345,7 @@ int cmd_new(int argc, char **argv)
 	free(cfg);
 	free(content);
 	if (exists) {
-		fprintf(stderr, "toivo new: error: %s already holds a site; choose an empty or new folder\n", dir);
+		diag_error(dir, 0, 0, "this folder already holds a site; choose an empty or new folder");
 		goto out;
 	}
 
@@ -393,8 +387,8 @@ int cmd_new(int argc, char **argv)
 		free(p4);
 		if (r < 0)
 			goto out;
-		fprintf(stderr, "toivo new: the '%s' pages and i18n/%s.yaml hold English text; translate them\n",
-			langs[k], langs[k]);
+		diag(DIAG_NOTE, dir, 0, 0, "the '%s' pages and i18n/%s.yaml hold English text; translate them",
+		     langs[k], langs[k]);
 	}
 	/* The GitHub workflow names the branch it deploys from. */
 	branch = repo_init_branch();

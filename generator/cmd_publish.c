@@ -1,6 +1,7 @@
 /* cmd_publish.c - toivo publish: build the site into a temporary folder and
  * commit it on a branch of the site's repository, then push that branch.
  * The git work is in publish/publish.c. */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,29 +10,11 @@
 #include "build.h"
 #include "cmd.h"
 #include "diag.h"
+#include "opts.h"
 #include "publish.h"
 #include "util.h"
 #include "value.h"
 #include "yamldoc.h"
-
-/* Takes the value of option `name` from "--name V" or "--name=V".
- * Returns 1 when argv[*i] is that option, 0 when not, -1 when the value is
- * missing. */
-static int S_value(int argc, char **argv, int *i, const char *name, const char *alias, const char **out)
-{
-	const char *a = argv[*i];
-	size_t n = strlen(name);
-	if (!strncmp(a, name, n) && a[n] == '=') {
-		*out = a + n + 1;
-		return **out ? 1 : -1;
-	}
-	if (strcmp(a, name) && !(alias && !strcmp(a, alias)))
-		return 0;
-	if (*i + 1 >= argc || !*argv[*i + 1])
-		return -1;
-	*out = argv[++*i];
-	return 1;
-}
 
 /* publish.branch / remote / cname from site.yaml (borrowed from *cfg).
  * Returns 0, or -1 after reporting. */
@@ -93,45 +76,35 @@ out:
 	return rc;
 }
 
-static int S_usage(const char *fmt, const char *arg)
-{
-	fputs("toivo publish: error: ", stderr);
-	fprintf(stderr, fmt, arg);
-	fputs("; see 'toivo --help'\n", stderr);
-	return 2;
-}
-
 int cmd_publish(int argc, char **argv)
 {
 	struct publish_opts po = { 0 };
 	const char *root = ".", *branch = NULL, *remote = NULL, *message = NULL;
-	for (int i = 1; i < argc; i++) {
-		const char *a = argv[i];
-		int r;
-		if ((r = S_value(argc, argv, &i, "--site", "-s", &root)) ||
-		    (r = S_value(argc, argv, &i, "--branch", "-b", &branch)) ||
-		    (r = S_value(argc, argv, &i, "--remote", "-r", &remote)) ||
-		    (r = S_value(argc, argv, &i, "--message", "-m", &message))) {
-			if (r < 0)
-				return S_usage("option '%s' needs a value", a);
-		} else if (!strcmp(a, "--no-push")) {
+	struct opts op = OPTS_INIT(argc, argv);
+	while (opts_next(&op)) {
+		if (opts_value(&op, "--site", "-s", &root) || opts_value(&op, "--branch", "-b", &branch) ||
+		    opts_value(&op, "--remote", "-r", &remote) || opts_value(&op, "--message", "-m", &message))
+			continue;
+		if (opts_flag(&op, "--no-push", NULL))
 			po.no_push = true;
-		} else if (!strcmp(a, "--dry-run") || !strcmp(a, "-n")) {
+		else if (opts_flag(&op, "--dry-run", "-n"))
 			po.dry_run = true;
-		} else if (!strcmp(a, "--force") || !strcmp(a, "-f")) {
+		else if (opts_flag(&op, "--force", "-f"))
 			po.force = true;
-		} else if (!strcmp(a, "--allow-dirty")) {
+		else if (opts_flag(&op, "--allow-dirty", NULL))
 			po.allow_dirty = true;
-		} else if (a[0] == '-') {
-			return S_usage("unknown option '%s'", a);
-		} else {
-			return S_usage("unexpected argument '%s' (the site's folder is given with -s DIR)", a);
-		}
+		else
+			return opts_unknown(&op);
 	}
-	if (branch && !publish_branch_valid(branch))
-		return S_usage("'%s' is not a valid branch name", branch);
+	if (op.bad)
+		return 2;
+	if (branch && !publish_branch_valid(branch)) {
+		diag_usage("publish", "'%s' is not a valid branch name", branch);
+		return 2;
+	}
 
 	struct value *cfg = NULL;
+	diag_set_root(root);
 	if (S_config(root, &cfg, &po) < 0) {
 		value_free(cfg);
 		return 1;
@@ -153,15 +126,16 @@ int cmd_publish(int argc, char **argv)
 		goto out;
 	char tmpl[] = "/tmp/toivo-publish-XXXXXX";
 	if (!mkdtemp(tmpl)) {
-		perror("toivo publish: error: cannot make a temporary folder");
+		diag_error(NULL, 0, 0, "cannot make a temporary folder in /tmp: %s; free some space there or check its permissions",
+			   strerror(errno));
 		goto out;
 	}
 	char *dest = path_join(tmpl, "public");
 	struct build_opts bo = { .root = root, .out = dest, .quiet = true };
 	if (build_run(&bo) != 0)
-		fprintf(stderr, "toivo publish: error: the site did not build (see above); fix it, nothing was published\n");
+		diag_error(NULL, 0, 0, "the site did not build (see above); fix it, nothing was published");
 	else
-		rc = publish_finish(p, dest);
+		rc = publish_finish(p, dest) < 0 ? 1 : 0;
 	rm_rf(tmpl);
 	free(dest);
 out:

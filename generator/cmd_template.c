@@ -3,6 +3,7 @@
  * stdout.  Partials are looked up beside FILE with FILE's extension; as the
  * Mustache spec says, a missing partial renders as nothing here (a site
  * build is strict about them instead). */
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -23,7 +24,7 @@ int cmd_template(int argc, char **argv)
 		return 0;
 	}
 	if (argc < 2 || argc > 3 || argv[1][0] == '-' || (argc == 3 && argv[2][0] == '-')) {
-		fputs(S_usage, stderr);
+		diag_line("%s", S_usage);
 		return 2;
 	}
 	struct value *data = NULL;
@@ -40,7 +41,7 @@ int cmd_template(int argc, char **argv)
 	if (t && tpl_render(&out, t, data) == 0) {
 		rc = 0;
 		if (fwrite(out.data, 1, out.len, stdout) != out.len || fflush(stdout) != 0) {
-			diag_error(NULL, 0, 0, "cannot write the output");
+			diag_error(NULL, 0, 0, "cannot write the output: %s; check where standard output goes", strerror(errno));
 			rc = 1;
 		}
 	}

@@ -13,6 +13,7 @@
 #include "buf.h"
 #include "csv.h"
 #include "diag.h"
+#include "utf8.h"
 #include "util.h"
 #include "value.h"
 
@@ -170,7 +171,7 @@ int csv_parse(struct value **out, const char *text, size_t len, const char *path
 {
 	*out = NULL;
 	/* Invalid UTF-8 or a NUL byte: reported with its line and column. */
-	if (text_check(text, len, path) < 0)
+	if (utf8_check(text, len, path) < 0)
 		return -1;
 	struct reader rd = { .p = text, .end = text + len, .line = 1, .path = path };
 	if (len >= 3 && !memcmp(text, "\xEF\xBB\xBF", 3))
@@ -199,7 +200,8 @@ int csv_parse(struct value **out, const char *text, size_t len, const char *path
 	list->line = 1;
 	while ((got = S_read_record(&rd, &r)) > 0) {
 		if (r.n != hdr.n) {
-			diag_error(path, r.line, 0, "row has %zu field%s, the header has %zu",
+			diag_error(path, r.line, 0, "row has %zu field%s, the header has %zu; give every row the header's fields "
+				   "(quote a value that holds a comma)",
 				   r.n, r.n == 1 ? "" : "s", hdr.n);
 			rd.errors++;
 			continue;

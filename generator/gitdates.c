@@ -15,6 +15,7 @@
 #include "gitdates.h"
 #include "hmap.h"
 #include "site.h"
+#include "srcdate.h"
 #include "util.h"
 
 struct walk {
@@ -177,7 +178,7 @@ void gitdates_refresh(struct site *s, struct page *const *pages, size_t n)
 		unsigned int flags = 0;
 		bool clean = git_status_file(&flags, repo, path) == 0 && !(flags & S_DIRTY);
 		p->committed = clean && p->commit_time > 0;
-		p->updated = p->committed ? p->commit_time : p->src_mtime.tv_sec;
+		p->updated = p->committed ? p->commit_time : srcdate_clamp(p->src_mtime.tv_sec);
 		free(path);
 	}
 out:

@@ -4,7 +4,7 @@
 #include <string.h>
 
 #include "hmap.h"
-#include "util.h"
+#include "xalloc.h"
 
 static uint64_t S_hash(const char *s)
 {

@@ -29,7 +29,7 @@ static int S_load(struct value *map, const char *path)
 		for (size_t i = 0; i < v->u.map.n; i++) {
 			struct value *x = v->u.map.vals[i];
 			if (x->kind == V_MAP || x->kind == V_LIST) {
-				diag_error(shown, x->line, x->col, "UI string '%s' must be text", v->u.map.keys[i]);
+				diag_error(shown, x->line, x->col, "UI string '%s' must be text; write it as %s: \"text\"", v->u.map.keys[i], v->u.map.keys[i]);
 				r = 1;
 				continue;
 			}
@@ -81,7 +81,7 @@ int i18n_load(struct site *s)
 				  n, s->langs[k].code, missing.data, s->langs[k].code, s->langs[s->default_lang].code);
 		buf_free(&missing);
 	}
-	return errors;
+	return errors ? -1 : 0;
 }
 
 const char *i18n_get(const struct site *s, int lang, const char *key)
@@ -114,10 +114,15 @@ time_t i18n_parse_date(const char *s)
 {
 	int y, m, d;
 	char tail;
-	if (!s || sscanf(s, "%4d-%2d-%2d%c", &y, &m, &d, &tail) < 3)
+	/* Exactly three fields: text after the day is not a date. */
+	if (!s || sscanf(s, "%4d-%2d-%2d%c", &y, &m, &d, &tail) != 3)
 		return -1;
 	if (m < 1 || m > 12 || d < 1 || d > 31 || y < 1900 || y > 9999)
 		return -1;
 	struct tm tm = { .tm_year = y - 1900, .tm_mon = m - 1, .tm_mday = d, .tm_hour = 12 };
-	return timegm(&tm);
+	time_t t = timegm(&tm);
+	/* timegm moves 2023-02-30 to March: such a day does not exist. */
+	if (tm.tm_mday != d || tm.tm_mon != m - 1)
+		return -1;
+	return t;
 }

@@ -11,7 +11,8 @@ struct buf;
 /* Loads THEME/i18n/LANG.yaml, then the site's i18n/LANG.yaml over it, for
  * every language into site->langs[k].strings.  A key that a language lacks
  * but the default language has is a warning naming key and language, and
- * takes the default language's text.  Returns the number of errors. */
+ * takes the default language's text.  Returns 0, or -1 after reporting
+ * every error. */
 int i18n_load(struct site *s);
 /* A UI string, or NULL. */
 const char *i18n_get(const struct site *s, int lang, const char *key);

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "cmd.h"
+#include "diag.h"
 
 static const char usage[] =
 	"usage: toivo COMMAND [OPTIONS]     (no command: toivo build)\n"
@@ -125,6 +126,6 @@ int main(int argc, char **argv)
 			return cmds[i].fn(argc - 1, argv + 1);
 	if (c[0] == '-')
 		return cmd_build(argc, argv);
-	fprintf(stderr, "toivo: error: unknown command '%s'; see 'toivo --help'\n", c);
+	diag_usage(NULL, "unknown command '%s'", c);
 	return 2;
 }

@@ -15,6 +15,7 @@
 #include "hooks.h"
 #include "markdown.h"
 #include "site.h"
+#include "utf8.h"
 #include "util.h"
 #include "value.h"
 
@@ -98,7 +99,7 @@ void markdown_slugify(struct buf *out, const char *text, size_t len)
 		} else if (c >= 'A' && c <= 'Z') {
 			o = (char)(c - 'A' + 'a');
 		} else if (c >= 0x80) {
-			adv = c >= 0xf0 ? 4 : c >= 0xe0 ? 3 : c >= 0xc0 ? 2 : 1;
+			adv = utf8_len(c);
 			for (size_t k = 0; k < sizeof S_fold / sizeof S_fold[0]; k++) {
 				size_t fl = strlen(S_fold[k].from);
 				if (i + fl <= len && !memcmp(text + i, S_fold[k].from, fl)) {

@@ -120,7 +120,7 @@ int output_begin(struct output *o, const char *out)
 	}
 	char *parent = path_dir(out);
 	if (*parent && mkdir_p(parent) < 0) {
-		diag_error(parent, 0, 0, "cannot create the output's folder: %s", strerror(errno));
+		diag_error(parent, 0, 0, "cannot create the output's folder: %s; check its permissions and the free space", strerror(errno));
 		free(parent);
 		goto fail;
 	}
@@ -217,7 +217,7 @@ static char *S_target(struct output *o, const char *rel, const char *who)
 	char *full = path_join(o->stage, norm);
 	char *dir = path_dir(full);
 	if (S_mkdirs(o, dir) < 0) {
-		diag_error(who, 0, 0, "cannot create folder %s: %s", dir, strerror(errno));
+		diag_error(who, 0, 0, "cannot create folder %s: %s; check its permissions and the free space", dir, strerror(errno));
 		free(full);
 		full = NULL;
 	}
@@ -328,7 +328,7 @@ int output_write(struct output *o, const char *rel, const void *data, size_t len
 	S_clear(full);
 	int r = S_put(full, data, len);
 	if (r < 0)
-		diag_error(who, 0, 0, "cannot write %s: %s", full, strerror(errno));
+		diag_error(who, 0, 0, "cannot write %s: %s; check its permissions and the free space", full, strerror(errno));
 	free(full);
 	return r;
 }
@@ -338,7 +338,7 @@ int output_copy(struct output *o, const char *rel, const char *from, const char 
 	char *data;
 	size_t len;
 	if (vfs_read(&data, &len, from) < 0) {
-		diag_error(who, 0, 0, "cannot read %s: %s", from, strerror(errno));
+		diag_error(who, 0, 0, "cannot read %s: %s; check the file's permissions", from, strerror(errno));
 		return -1;
 	}
 	int r = output_write(o, rel, data, len, who);
@@ -505,7 +505,7 @@ static int S_commit_update(struct output *o)
 		char *tmp = xasprintf("%s.toivo-new", full);
 		unlink(tmp);
 		if (mkdir_p(dir) < 0 || S_put(tmp, f->data, f->len) < 0 || rename(tmp, full) < 0) {
-			diag_error(f->who, 0, 0, "cannot write %s: %s", full, strerror(errno));
+			diag_error(f->who, 0, 0, "cannot write %s: %s; check its permissions and the free space", full, strerror(errno));
 			unlink(tmp);
 			r = -1;
 		} else {
@@ -537,11 +537,11 @@ int output_commit(struct output *o)
 		/* Exchange the two trees in one step: a reader (or a killed
 		 * build) sees the old site or the new one, never a mix. */
 		if (renameat2(AT_FDCWD, o->stage, AT_FDCWD, o->out, RENAME_EXCHANGE) < 0) {
-			diag_error(o->out, 0, 0, "cannot replace the output folder: %s", strerror(errno));
+			diag_error(o->out, 0, 0, "cannot replace the output folder: %s; check the permissions of its folder", strerror(errno));
 			r = -1;
 		}
 	} else if (rename(o->stage, o->out) < 0) {
-		diag_error(o->out, 0, 0, "cannot create the output folder: %s", strerror(errno));
+		diag_error(o->out, 0, 0, "cannot create the output folder: %s; check its permissions and the free space", strerror(errno));
 		r = -1;
 	}
 	if (r == 0 && is_dir(o->stage))

@@ -322,23 +322,9 @@ static void S_job_free(struct print_job *j)
 }
 
 /* The last segment of a page's path: "fi/case-pori/" -> "case-pori". */
-static char *S_last(const char *path)
-{
-	size_t n = strlen(path);
-	while (n && path[n - 1] == '/')
-		n--;
-	size_t b = n;
-	while (b && path[b - 1] != '/')
-		b--;
-	return xstrndup(path + b, n - b);
-}
-
 char *print_pdf_path(const struct page *module)
 {
-	char *name = S_last(module->path);
-	char *r = xasprintf("%sprint/%s.pdf", module->path, name);
-	free(name);
-	return r;
+	return site_pdf_path(module);
 }
 
 void print_pages(const struct print_ctx *pc)
@@ -362,7 +348,7 @@ void print_pages(const struct print_ctx *pc)
 			S_add(&j, m, 2, true);
 			for (size_t l = 0; l < m->n_children; l++)
 				S_add(&j, m->children[l], 2, false);
-			char *name = S_last(m->path);
+			char *name = path_last(m->path);
 			S_emit(&j, m, "module", m->title, name, manifest);
 			free(name);
 			S_job_free(&j);
@@ -401,7 +387,7 @@ void print_pages(const struct print_ctx *pc)
 		S_job_init(&j, pc, dir);
 		/* Alone on its page: its headings keep their levels under the h1. */
 		S_add(&j, p, 1, true);
-		char *name = S_last(p->path);
+		char *name = path_last(p->path);
 		S_emit(&j, p, "form", p->title, name, manifest);
 		free(name);
 		S_job_free(&j);

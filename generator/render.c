@@ -8,8 +8,8 @@
 #include "buf.h"
 #include "diag.h"
 #include "i18n.h"
-#include "print.h"
 #include "render.h"
+#include "srcdate.h"
 #include "template.h"
 #include "util.h"
 #include "value.h"
@@ -57,7 +57,7 @@ int render_env_init(struct render_env *env, struct site *s, bool serve)
 	memset(env, 0, sizeof *env);
 	env->site = s;
 	env->serve = serve;
-	env->build_time = time(NULL);
+	env->build_time = srcdate_now();
 	env->tpls = tpl_cache_new(vfs_tpl_read, NULL, true);
 	char *pd = xasprintf("%s/partials", s->theme_dir);
 	tpl_cache_add_dir(env->tpls, pd);
@@ -97,7 +97,7 @@ int render_env_init(struct render_env *env, struct site *s, bool serve)
 	}
 	S_share_lesson_pages(env);
 	S_share_nav(env);
-	return errors;
+	return errors ? -1 : 0;
 }
 
 void render_env_free(struct render_env *env)
@@ -392,20 +392,12 @@ struct value *render_hook_page(const struct render_env *env, const struct page *
 	return v;
 }
 
-struct value *render_context(const struct render_env *env, const struct page *p,
-			     char *content, struct value *toc, struct value *params)
+/* page: what the page itself is (title, kind, content, dates ...). */
+static struct value *S_page(const struct render_env *env, const struct page *p, char *content,
+			    struct value *toc, struct value *params, const char *perma)
 {
 	const struct site *s = env->site;
 	const char *lang = s->langs[p->lang].code;
-	struct value *c = value_map();
-	value_set(c, "site", env->site_val[p->lang]);
-	value_set(c, "t", env->strings[p->lang]);
-	value_set_str(c, "lang", lang);
-	char *root = site_rel_file(p->path, "");
-	value_set(c, "root", value_str_own(root, strlen(root)));
-	if (s->langs[p->lang].home)
-		value_set(c, "home", S_link(p, s->langs[p->lang].home));
-
 	struct value *pg = value_map();
 	value_set_str(pg, "title", p->title);
 	const char *desc = value_string(value_get(params, "description"));
@@ -421,7 +413,6 @@ struct value *render_context(const struct render_env *env, const struct page *p,
 	value_set_bool(pg, "toc_empty", !toc || toc->kind != V_LIST || toc->u.list.n == 0);
 	value_set(pg, "toc", toc);
 	value_set_str(pg, "path", p->path);
-	char *perma = xasprintf("%s%s", s->base_url, p->path);
 	value_set_str(pg, "permalink", perma);
 	value_set_str(pg, "source", p->src);
 	value_set_str(pg, "url", "index.html");
@@ -445,43 +436,49 @@ struct value *render_context(const struct render_env *env, const struct page *p,
 		if (k != p->lang && p->trans[k])
 			alone = false;
 	value_set_bool(pg, "only_here", alone && s->n_langs > 1 && p->kind != PAGE_404);
-	value_set(c, "page", pg);
+	return pg;
+}
 
-	if (p->module) {
-		struct value *m = S_link(p, p->module);
-		struct value *pages = NULL;
-		if (p != p->module && strcmp(p->name, "_index")) {
-			char *key = xasprintf("%d\x1f%s", p->lang, p->dir);
-			pages = hmap_get(&env->lesson_pages, key);
-			free(key);
-		}
-		value_set(m, "pages", pages ? pages : S_module_pages(p, p->module, true));
-		value_set_bool(m, "current", p->module == p);
-		if (env->pdf) {
-			char *pdf = print_pdf_path(p->module);
-			char *u = site_rel_file(p->path, pdf);
-			value_set(m, "pdf", value_str_own(u, strlen(u)));
-			free(pdf);
-		}
-		value_set(c, "module", m);
+/* module: the module the page is in, with its pages; NULL outside one. */
+static struct value *S_module(const struct render_env *env, const struct page *p)
+{
+	if (!p->module)
+		return NULL;
+	struct value *m = S_link(p, p->module);
+	struct value *pages = NULL;
+	if (p != p->module && strcmp(p->name, "_index")) {
+		char *key = xasprintf("%d\x1f%s", p->lang, p->dir);
+		pages = hmap_get(&env->lesson_pages, key);
+		free(key);
 	}
+	value_set(m, "pages", pages ? pages : S_module_pages(p, p->module, true));
+	value_set_bool(m, "current", p->module == p);
+	if (env->pdf) {
+		char *pdf = site_pdf_path(p->module);
+		char *u = site_rel_file(p->path, pdf);
+		value_set(m, "pdf", value_str_own(u, strlen(u)));
+		free(pdf);
+	}
+	return m;
+}
+
+/* breadcrumbs: from the home page down to the parent. */
+static struct value *S_crumbs(const struct page *p)
+{
 	struct value *crumbs = value_list();
-	{
-		const struct page *chain[64];
-		int n = 0;
-		for (const struct page *a = p->parent; a && n < 64; a = a->parent)
-			chain[n++] = a;
-		while (n-- > 0)
-			value_push(crumbs, S_link(p, chain[n]));
-	}
-	value_set(c, "breadcrumbs", crumbs);
-	if (p->prev)
-		value_set(c, "prev", S_link(p, p->prev));
-	if (p->next)
-		value_set(c, "next", S_link(p, p->next));
-	value_set(c, "nav", S_nav(env, p));
+	const struct page *chain[64];
+	int n = 0;
+	for (const struct page *a = p->parent; a && n < 64; a = a->parent)
+		chain[n++] = a;
+	while (n-- > 0)
+		value_push(crumbs, S_link(p, chain[n]));
+	return crumbs;
+}
 
-	/* The switcher: the translation, or the nearest translated parent. */
+/* translations (the switcher: the translation, or the nearest translated
+ * parent) and alternates (<link rel="alternate">) into c. */
+static void S_translations(struct value *c, const struct site *s, const struct page *p)
+{
 	struct value *tr = value_list();
 	struct value *alts = value_list();
 	for (int k = 0; k < s->n_langs; k++) {
@@ -522,8 +519,12 @@ struct value *render_context(const struct render_env *env, const struct page *p,
 	}
 	value_set(c, "translations", tr);
 	value_set(c, "alternates", alts);
+}
 
-	/* How to cite: title, site, URL, date. */
+/* cite: how to cite the page: title, site, URL, date. */
+static struct value *S_cite(const struct site *s, const struct page *p, const char *perma)
+{
+	const char *lang = s->langs[p->lang].code;
 	struct buf cite = BUF_INIT;
 	buf_printf(&cite, "%s. %s. %s", p->title, s->langs[p->lang].title, perma);
 	if (p->updated > 0) {
@@ -535,7 +536,35 @@ struct value *render_context(const struct render_env *env, const struct page *p,
 	buf_putc(&cite, '.');
 	size_t cl;
 	char *ct = buf_detach(&cite, &cl);
-	value_set(c, "cite", value_str_own(ct, cl));
+	return value_str_own(ct, cl);
+}
+
+struct value *render_context(const struct render_env *env, const struct page *p,
+			     char *content, struct value *toc, struct value *params)
+{
+	const struct site *s = env->site;
+	const char *lang = s->langs[p->lang].code;
+	struct value *c = value_map();
+	value_set(c, "site", env->site_val[p->lang]);
+	value_set(c, "t", env->strings[p->lang]);
+	value_set_str(c, "lang", lang);
+	char *root = site_rel_file(p->path, "");
+	value_set(c, "root", value_str_own(root, strlen(root)));
+	if (s->langs[p->lang].home)
+		value_set(c, "home", S_link(p, s->langs[p->lang].home));
+	char *perma = xasprintf("%s%s", s->base_url, p->path);
+	value_set(c, "page", S_page(env, p, content, toc, params, perma));
+	struct value *m = S_module(env, p);
+	if (m)
+		value_set(c, "module", m);
+	value_set(c, "breadcrumbs", S_crumbs(p));
+	if (p->prev)
+		value_set(c, "prev", S_link(p, p->prev));
+	if (p->next)
+		value_set(c, "next", S_link(p, p->next));
+	value_set(c, "nav", S_nav(env, p));
+	S_translations(c, s, p);
+	value_set(c, "cite", S_cite(s, p, perma));
 	value_set(c, "build", value_map());
 	value_set(value_get(c, "build"), "date", render_date(env->build_time, lang));
 	value_set_bool(c, "serve", env->serve);

@@ -31,8 +31,8 @@ struct render_env {
 };
 
 /* Sets up env for site: loads every layout the pages need (a missing one
- * is an error naming the page), builds the shared maps.  Returns the number
- * of errors reported. */
+ * is an error naming the page), builds the shared maps.  Returns 0, or -1
+ * after reporting every error. */
 int render_env_init(struct render_env *env, struct site *site, bool serve);
 void render_env_free(struct render_env *env);
 

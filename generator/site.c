@@ -1,8 +1,6 @@
 /* site.c - site.yaml, the scan of content/, and relating the pages. */
 #include <dirent.h>
 #include <errno.h>
-#include <pthread.h>
-#include <stdatomic.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,7 +9,10 @@
 #include "buf.h"
 #include "diag.h"
 #include "frontmatter.h"
+#include "pool.h"
 #include "site.h"
+#include "srcdate.h"
+#include "utf8.h"
 #include "util.h"
 #include "value.h"
 #include "yamldoc.h"
@@ -132,7 +133,8 @@ static int S_config(struct site *s)
 		free(td);
 		s->theme_dir = xstrdup("builtin:themes/default");
 	} else {
-		diag_error(s->config_path, tl, tc, "theme '%s' not found: no folder %s", s->theme, td);
+		diag_error(s->config_path, tl, tc, "theme '%s' not found: no folder %s; create it, or leave theme: out for the built-in one",
+			   s->theme, td);
 		free(td);
 		return -1;
 	}
@@ -185,7 +187,6 @@ struct scan {
 	struct site *s;
 	struct scan_job *jobs;
 	size_t n, cap;
-	atomic_size_t next;
 };
 
 /* Reads one page file: its front matter, checked.  Touches nothing shared
@@ -198,10 +199,10 @@ static struct page *S_read_page(const struct site *s, const char *dir, const cha
 	size_t len;
 	struct page *p = NULL;
 	if (file_read(&text, &len, full) < 0) {
-		diag_error(rel, 0, 0, "cannot read: %s", strerror(errno));
+		diag_error(rel, 0, 0, "cannot read: %s; check the file's permissions", strerror(errno));
 		goto out;
 	}
-	if (text_check(text, len, rel) < 0)
+	if (utf8_check(text, len, rel) < 0)
 		goto out;
 	struct value *fm;
 	size_t off;
@@ -233,7 +234,7 @@ static struct page *S_read_page(const struct site *s, const char *dir, const cha
 	p->src_size = len;
 	struct stat st;
 	if (stat(full, &st) == 0) {
-		p->updated = st.st_mtime;
+		p->updated = srcdate_clamp(st.st_mtime);
 		p->src_mtime = st.st_mtim;
 	}
 out:
@@ -243,16 +244,11 @@ out:
 	return p;
 }
 
-static void *S_read_worker(void *arg)
+static void S_read_one(void *ud, size_t i, int worker)
 {
-	struct scan *sc = arg;
-	for (;;) {
-		size_t i = atomic_fetch_add(&sc->next, 1);
-		if (i >= sc->n)
-			return NULL;
-		struct scan_job *j = &sc->jobs[i];
-		j->p = S_read_page(sc->s, j->dir, j->file, j->name, j->lang);
-	}
+	struct scan *sc = ud;
+	struct scan_job *j = &sc->jobs[i];
+	j->p = S_read_page(sc->s, j->dir, j->file, j->name, j->lang);
 }
 
 /* Reads the pages the walk found on every core, then adds them in the
@@ -262,16 +258,7 @@ static void S_read_pages(struct scan *sc)
 	int n = cpu_count();
 	if ((size_t)n > sc->n / 64 + 1)
 		n = (int)(sc->n / 64 + 1);
-	pthread_t *t = xcalloc((size_t)n, sizeof *t);
-	bool *started = xcalloc((size_t)n, sizeof *started);
-	for (int i = 1; i < n; i++)
-		started[i] = pthread_create(&t[i], NULL, S_read_worker, sc) == 0;
-	S_read_worker(sc);
-	for (int i = 1; i < n; i++)
-		if (started[i])
-			pthread_join(t[i], NULL);
-	free(started);
-	free(t);
+	pool_run(sc->n, n, S_read_one, sc);
 	struct site *s = sc->s;
 	for (size_t i = 0; i < sc->n; i++) {
 		struct scan_job *j = &sc->jobs[i];
@@ -298,7 +285,7 @@ static void S_scan(struct scan *sc, const char *dir, int depth)
 	size_t n;
 	char **names = dir_names(full, &n);
 	if (!names) {
-		diag_error(full, 0, 0, "cannot read the folder: %s", strerror(errno));
+		diag_error(full, 0, 0, "cannot read the folder: %s; check its permissions", strerror(errno));
 		free(full);
 		return;
 	}
@@ -307,7 +294,7 @@ static void S_scan(struct scan *sc, const char *dir, int depth)
 		char *rel = *dir ? xasprintf("%s/%s", dir, names[i]) : xstrdup(names[i]);
 		struct stat st;
 		if (lstat(path, &st) < 0) {
-			diag_error(path, 0, 0, "cannot read: %s", strerror(errno));
+			diag_error(path, 0, 0, "cannot read: %s; check the file's permissions", strerror(errno));
 		} else if (S_ISLNK(st.st_mode)) {
 			diag_warn(path, 0, 0, "symbolic link skipped; copy the file into content/ instead");
 		} else if (S_ISDIR(st.st_mode)) {
@@ -344,6 +331,8 @@ struct site *site_load(const char *root)
 {
 	struct site *s = xcalloc(1, sizeof *s);
 	s->root = xstrdup(root);
+	/* Messages name the site's files relative to its folder. */
+	diag_set_root(root);
 	s->config_path = path_join(root, "site.yaml");
 	if (S_config(s) < 0) {
 		site_free(s);
@@ -351,8 +340,8 @@ struct site *site_load(const char *root)
 	}
 	char *content = path_join(root, "content");
 	if (!is_dir(content)) {
-		diag_error(content, 0, 0, "no content folder; create %s with a page such as _index.%s.md",
-			   content, s->langs[s->default_lang].code);
+		diag_error(content, 0, 0, "no content folder; create content/ with a page such as _index.%s.md",
+			   s->langs[s->default_lang].code);
 		free(content);
 		site_free(s);
 		return NULL;
@@ -367,6 +356,15 @@ struct site *site_load(const char *root)
 /* ------------------------------------------------------------------ */
 /* relating pages                                                     */
 /* ------------------------------------------------------------------ */
+
+char *site_pdf_path(const struct page *module)
+{
+	/* The module's last path segment names the file. */
+	char *name = path_last(module->path);
+	char *r = xasprintf("%sprint/%s.pdf", module->path, name);
+	free(name);
+	return r;
+}
 
 char *site_dir_path(const struct site *s, const char *dir, int lang)
 {
@@ -530,7 +528,7 @@ int site_link(struct site *s)
 	for (int k = 0; k < s->n_langs; k++)
 		if (s->langs[k].home)
 			S_order(s->langs[k].home, NULL);
-	return errors;
+	return errors ? -1 : 0;
 }
 
 char *site_src_path(const struct site *s, const char *src, int *lang)
@@ -566,7 +564,7 @@ int site_page_body(const struct site *s, struct page *p)
 	struct stat st;
 	int r = file_read(&text, &len, full);
 	if (r < 0) {
-		diag_error(p->src, 0, 0, "cannot read: %s", strerror(errno));
+		diag_error(p->src, 0, 0, "cannot read: %s; check the file's permissions", strerror(errno));
 	} else if (len != p->src_size || stat(full, &st) < 0 ||
 		   st.st_mtim.tv_sec != p->src_mtime.tv_sec || st.st_mtim.tv_nsec != p->src_mtime.tv_nsec) {
 		diag_error(p->src, 0, 0, "changed while the site was being built; build again");
@@ -598,7 +596,7 @@ int site_page_reread(const struct site *s, struct page *p)
 	struct value *fm = NULL;
 	size_t off = 0;
 	int line = 0;
-	int ok = text_check(text, len, p->src) == 0 &&
+	int ok = utf8_check(text, len, p->src) == 0 &&
 		 frontmatter_parse(&fm, &off, &line, text, len, p->src) == 0;
 	value_free(fm);
 	if (!ok || off != p->body_off || line != p->body_line)
@@ -613,7 +611,7 @@ int site_page_reread(const struct site *s, struct page *p)
 	p->src_size = len;
 	p->src_mtime = st.st_mtim;
 	if (!p->committed)
-		p->updated = st.st_mtime;
+		p->updated = srcdate_clamp(st.st_mtime);
 	r = 1;
 out:
 	free(text);

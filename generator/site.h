@@ -98,7 +98,7 @@ bool site_lang_code_ok(const char *s);
 /* Loads site.yaml and scans content/.  Problems are reported; returns NULL
  * when the site cannot be loaded at all (broken site.yaml, no content/). */
 struct site *site_load(const char *root);
-/* Relates the pages; returns the number of errors it reported. */
+/* Relates the pages.  Returns 0, or -1 after reporting every problem. */
 int site_link(struct site *s);
 void site_free(struct site *s);
 
@@ -119,6 +119,9 @@ int site_page_body(const struct site *s, struct page *p);
 int site_page_reread(const struct site *s, struct page *p);
 /* The page with this source path ("content/x.fi.md"), or NULL. */
 struct page *site_find_src(const struct site *s, const char *src);
+/* Where the PDF of a module goes: "fi/pori/print/pori.pdf" (caller frees).
+ * A URL rule of the model, so that render and print both use it. */
+char *site_pdf_path(const struct page *module);
 /* The output folder path of a content folder in a language ("pori" in en →
  * "en/case-pori/"); the caller frees it. */
 char *site_dir_path(const struct site *s, const char *dir, int lang);

@@ -34,43 +34,10 @@
 #include "diag.h"
 #include "hmap.h"
 #include "template.h"
+#include "template_tree.h"
+#include "utf8.h"
 #include "util.h"
 #include "value.h"
-
-#define MAX_DEPTH 100       /* partials, parents and blocks within each other */
-#define MAX_NESTING 1000    /* sections within each other in one template */
-
-enum ntype { N_TEXT, N_VAR, N_RAW, N_SECTION, N_INVERTED, N_PARTIAL, N_BLOCK, N_PARENT };
-
-struct node {
-	enum ntype type;
-	/* Partial, parent: the tag (pair) stood alone on its line.  Block: its
-	 * content starts on a line of its own (the opening tag ended a line). */
-	bool standalone;
-	int line, col;
-	const char *text;       /* N_TEXT: a slice of the source */
-	size_t len;
-	const char *ind;        /* indentation (a slice of the source) */
-	size_t ind_len;
-	char *name;             /* the tag's name as written, trimmed */
-	char **parts;           /* the name split at dots; none for "." */
-	size_t nparts;
-	struct node *kids;      /* section, inverted, block, parent */
-	size_t nkids;
-	const struct tpl *target;       /* partial, parent: resolved when loaded */
-};
-
-struct tpl {
-	char *path;             /* the file, or the name given to tpl_cache_add */
-	char *dirpre;           /* path up to its file name; NULL when added by name */
-	char *ext;              /* ".mustache" */
-	char *src;
-	size_t len;
-	struct node *nodes;
-	size_t n;
-	bool bad;               /* failed to parse; errors were reported */
-	struct tpl *next;       /* every template of the cache, for freeing */
-};
 
 struct tpl_cache {
 	tpl_read_fn read;
@@ -139,7 +106,7 @@ static void S_linecol(struct parser *p, size_t pos, int *line, int *col)
 	}
 	/* columns count characters (UTF-8), not bytes */
 	for (; p->lc_cpos < pos; p->lc_cpos++)
-		if (((unsigned char)p->s[p->lc_cpos] & 0xC0) != 0x80)
+		if (!utf8_is_cont((unsigned char)p->s[p->lc_cpos]))
 			p->lc_col++;
 	*line = p->lc_line;
 	*col = p->lc_col;
@@ -196,11 +163,6 @@ static size_t S_text(struct parser *p, size_t a, size_t b)
 	return f->kids.n - 1;
 }
 
-static bool S_ws(char c)
-{
-	return c == ' ' || c == '\t';
-}
-
 static void S_split_name(struct node *n)
 {
 	if (!strcmp(n->name, "."))
@@ -231,7 +193,7 @@ static void S_block_indent(struct node *n, const char *fb, size_t fb_len)
 	const struct node *k = &n->kids[0];
 	if (k->type == N_TEXT) {
 		size_t i = 0;
-		while (i < k->len && S_ws(k->text[i]))
+		while (i < k->len && tpl_ws(k->text[i]))
 			i++;
 		n->ind = k->text;
 		n->ind_len = i;
@@ -259,19 +221,19 @@ static const char *S_kind(enum ntype t)
 static int S_set_delims(struct parser *p, size_t at, const char *a, size_t len)
 {
 	size_t i = 0, s1, e1, s2, e2;
-	while (i < len && S_ws(a[i]))
+	while (i < len && tpl_ws(a[i]))
 		i++;
 	s1 = i;
-	while (i < len && !S_ws(a[i]) && a[i] != '=')
+	while (i < len && !tpl_ws(a[i]) && a[i] != '=')
 		i++;
 	e1 = i;
-	while (i < len && S_ws(a[i]))
+	while (i < len && tpl_ws(a[i]))
 		i++;
 	s2 = i;
-	while (i < len && !S_ws(a[i]) && a[i] != '=')
+	while (i < len && !tpl_ws(a[i]) && a[i] != '=')
 		i++;
 	e2 = i;
-	while (i < len && S_ws(a[i]))
+	while (i < len && tpl_ws(a[i]))
 		i++;
 	if (e1 == s1 || e2 == s2 || i != len || e1 == s2) {
 		S_error_at(p, at, "bad set-delimiter tag: it needs two delimiters without spaces or '=', such as {{=<%% %%>=}}");
@@ -289,6 +251,260 @@ static const char *S_find(const char *h, size_t hlen, const char *n, size_t nlen
 	return memmem(h, hlen, n, nlen);
 }
 
+/* One tag as the parser found it. */
+struct tag {
+	char sig;               /* 0 (a variable), or & # ^ / ! > $ < { = */
+	size_t t0;              /* where the opening delimiter starts */
+	size_t tag_end;         /* just after the closing delimiter */
+	const char *content;    /* between the delimiters, sigil aside */
+	size_t clen;
+	size_t ls;              /* the start of the white space before the tag */
+	size_t re;              /* after the white space and line end after it */
+	bool left, right;       /* only white space before / after it on its line */
+	bool alone;             /* a standalone tag: its line disappears */
+	char *name;             /* trimmed; NULL for comments and delimiters */
+	int line, col;
+};
+
+/* Finds the next tag from pos.  Returns 1 with *g filled, 0 when there is
+ * none (the rest is text), -1 after reporting a tag that is never closed. */
+static int S_next_tag(struct parser *p, size_t pos, struct tag *g)
+{
+	const char *s = p->s;
+	size_t len = p->len;
+	const char *o = S_find(s + pos, len - pos, p->otag, p->olen);
+	if (!o)
+		return 0;
+	memset(g, 0, sizeof *g);
+	size_t t0 = (size_t)(o - s);
+	size_t q = t0 + p->olen;
+	char sig = q < len ? s[q] : 0;
+	const char *endmark = p->ctag;
+	size_t endlen = p->clen;
+	char pre = 0;
+	if (sig == '{' || sig == '=') {
+		pre = sig == '{' ? '}' : '=';
+		q++;
+	} else if (sig == '&' || sig == '#' || sig == '^' || sig == '/' || sig == '!' ||
+		   sig == '>' || sig == '$' || sig == '<') {
+		q++;
+	} else {
+		sig = 0;
+	}
+	g->sig = sig;
+	g->t0 = t0;
+	/* the end of the tag: [pre] ctag */
+	size_t cend = 0;
+	bool found = false;
+	for (size_t from = q; from < len;) {
+		const char *e = S_find(s + from, len - from, endmark, endlen);
+		if (!e)
+			break;
+		size_t ep = (size_t)(e - s);
+		if (!pre) {
+			cend = ep;
+			found = true;
+			break;
+		}
+		if (ep > q && s[ep - 1] == pre) {
+			cend = ep - 1;
+			found = true;
+			break;
+		}
+		from = ep + 1;
+	}
+	if (!found && pre && S_find(s + q, len - q, p->ctag, p->clen)) {
+		char *ct = xstrndup(p->ctag, p->clen);
+		if (pre == '=')
+			S_error_at(p, t0, "bad set-delimiter tag: it must end with '=%s', as in {{=<%% %%>=}}", ct);
+		else
+			S_error_at(p, t0, "tag opened with '%.*s{' must end with '}%s'", (int)p->olen, p->otag, ct);
+		free(ct);
+		return -1;
+	}
+	if (!found) {
+		char *ot = xstrndup(p->otag, p->olen), *ct = xstrndup(p->ctag, p->clen);
+		S_error_at(p, t0, "tag opened with '%s' is never closed with '%s'", ot, ct);
+		free(ot);
+		free(ct);
+		return -1;
+	}
+	g->tag_end = cend + (pre ? 1 : 0) + p->clen;
+	g->content = s + q;
+	g->clen = cend - q;
+
+	/* left and right clearance for the standalone rules */
+	size_t ls = t0;
+	while (ls > 0 && tpl_ws(s[ls - 1]))
+		ls--;
+	g->ls = ls;
+	g->left = ls == 0 || s[ls - 1] == '\n';
+	size_t re = g->tag_end;
+	while (re < len && tpl_ws(s[re]))
+		re++;
+	g->right = true;
+	if (re == len)
+		;
+	else if (s[re] == '\n')
+		re++;
+	else if (s[re] == '\r' && re + 1 < len && s[re + 1] == '\n')
+		re += 2;
+	else
+		g->right = false;
+	g->re = re;
+	g->alone = g->left && g->right && sig != 0 && sig != '&' && sig != '{';
+
+	/* the name */
+	const char *content = g->content;
+	size_t a = 0, b = g->clen;
+	while (a < b && (tpl_ws(content[a]) || content[a] == '\n' || content[a] == '\r'))
+		a++;
+	while (b > a && (tpl_ws(content[b - 1]) || content[b - 1] == '\n' || content[b - 1] == '\r'))
+		b--;
+	g->name = sig == '!' || sig == '=' ? NULL : xstrndup(content + a, b - a);
+	return 1;
+}
+
+/* An opening tag (# ^ $ <): pushes a frame.  Returns where parsing goes on,
+ * or SIZE_MAX when the sections are nested too deep (reported). */
+static size_t S_open(struct parser *p, struct tag *g, size_t text_start, bool in_parent)
+{
+	if (p->depth >= MAX_NESTING) {
+		S_error_at(p, g->t0, "sections nested more than %d deep", MAX_NESTING);
+		return SIZE_MAX;
+	}
+	const char *s = p->s;
+	size_t pos;
+	struct frame f = { 0 };
+	f.open.type = g->sig == '#' ? N_SECTION : g->sig == '^' ? N_INVERTED :
+		g->sig == '$' ? N_BLOCK : N_PARENT;
+	f.open.line = g->line;
+	f.open.col = g->col;
+	f.open.name = g->name;
+	g->name = NULL;
+	f.text_idx = SIZE_MAX;
+	f.left_clear = g->left;
+	f.ws = s + g->ls;
+	f.ws_len = g->t0 - g->ls;
+	if (f.open.type == N_SECTION || f.open.type == N_INVERTED)
+		S_split_name(&f.open);
+	if (f.open.type == N_PARENT) {
+		f.text_idx = S_text(p, text_start, g->t0);
+		pos = g->tag_end;
+	} else if (f.open.type == N_BLOCK && in_parent) {
+		f.open.standalone = g->right;
+		pos = g->right ? g->re : g->tag_end;
+	} else if (g->alone) {
+		S_text(p, text_start, g->ls);
+		f.open.standalone = true;
+		f.open.ind = s + g->ls;
+		f.open.ind_len = g->t0 - g->ls;
+		pos = g->re;
+	} else {
+		S_text(p, text_start, g->t0);
+		pos = g->tag_end;
+	}
+	if (p->depth == p->cap) {
+		p->cap *= 2;
+		p->st = xrealloc(p->st, p->cap * sizeof *p->st);
+	}
+	p->st[p->depth++] = f;
+	return pos;
+}
+
+/* A closing tag: ends the open section of its name.  Returns where parsing
+ * goes on. */
+static size_t S_close(struct parser *p, const struct tag *g, size_t text_start)
+{
+	const char *s = p->s;
+	const char *name = g->name;
+	struct frame *top = &p->st[p->depth - 1];
+	size_t pos;
+	size_t m = p->depth;
+	while (m > 1 && strcmp(p->st[m - 1].open.name, name))
+		m--;
+	if (p->depth == 1) {
+		S_error_at(p, g->t0, "closing tag '%s' has no open section", name);
+		S_text(p, text_start, g->t0);
+		pos = g->tag_end;
+	} else if (m != p->depth) {
+		S_error_at(p, g->t0, "closing tag '%s' does not match open section '%s' (opened at line %d)",
+			   name, top->open.name, top->open.line);
+		S_text(p, text_start, g->t0);
+		pos = g->tag_end;
+		if (m > 1) {
+			/* close up to the matching one, already reported */
+			while (p->depth >= m)
+				S_pop(p);
+		}
+	} else if (top->open.type == N_PARENT) {
+		struct node *n = &top->open;
+		if (top->left_clear && g->right) {
+			n->standalone = true;
+			n->ind = top->ws;
+			n->ind_len = top->ws_len;
+			struct frame *out = &p->st[p->depth - 2];
+			if (top->text_idx != SIZE_MAX)
+				out->kids.v[top->text_idx].len -= top->ws_len;
+			pos = g->re;
+		} else {
+			pos = g->tag_end;
+		}
+		S_pop(p);
+	} else if (top->open.type == N_BLOCK && p->depth > 2 &&
+		   p->st[p->depth - 2].open.type == N_PARENT) {
+		/* an argument: the white space before its closing tag
+		 * goes, the line end after it stays */
+		S_text(p, text_start, g->left ? g->ls : g->t0);
+		pos = g->tag_end;
+		top->open.kids = top->kids.v;
+		top->open.nkids = top->kids.n;
+		if (top->open.standalone)
+			S_block_indent(&top->open, s + g->t0, 0);
+		S_pop(p);
+	} else {
+		S_text(p, text_start, g->alone ? g->ls : g->t0);
+		pos = g->alone ? g->re : g->tag_end;
+		struct node *n = &top->open;
+		if (n->type == N_BLOCK) {
+			n->kids = top->kids.v;
+			n->nkids = top->kids.n;
+			if (n->standalone)
+				S_block_indent(n, n->ind, n->ind_len);
+			else if (top->left_clear && g->right) {
+				n->ind = top->ws;
+				n->ind_len = top->ws_len;
+			}
+		}
+		S_pop(p);
+	}
+	return pos;
+}
+
+/* A variable ({{x}}, {{{x}}}, {{&x}}) or a partial ({{> x}}): one node, unless
+ * inside a parent tag, where only blocks count. */
+static size_t S_leaf(struct parser *p, struct tag *g, size_t text_start, bool in_parent)
+{
+	bool partial = g->sig == '>';
+	S_text(p, text_start, partial && g->alone ? g->ls : g->t0);
+	if (!in_parent) {
+		struct node *n = S_push(&p->st[p->depth - 1].kids);
+		n->type = partial ? N_PARTIAL : g->sig ? N_RAW : N_VAR;
+		n->line = g->line;
+		n->col = g->col;
+		n->name = g->name;
+		g->name = NULL;
+		if (partial) {
+			n->standalone = g->alone;
+			n->ind = p->s + g->ls;
+			n->ind_len = g->alone ? g->t0 - g->ls : 0;
+		} else {
+			S_split_name(n);
+		}
+	}
+	return partial && g->alone ? g->re : g->tag_end;
+}
+
 static int S_parse(struct tpl_cache *c, struct tpl *t)
 {
 	struct parser p = { 0 };
@@ -304,246 +520,46 @@ static int S_parse(struct tpl_cache *c, struct tpl *t)
 	p.cap = 8;
 	p.st = xcalloc(p.cap, sizeof *p.st);
 	p.depth = 1;
-	const char *s = p.s;
-	size_t len = p.len, pos = 0, text_start = 0;
+	size_t pos = 0, text_start = 0;
 
 	for (;;) {
-		const char *o = S_find(s + pos, len - pos, p.otag, p.olen);
-		if (!o) {
-			S_text(&p, text_start, len);
+		struct tag g;
+		int r = S_next_tag(&p, pos, &g);
+		if (r <= 0) {
+			S_text(&p, text_start, r == 0 ? p.len : g.t0);
 			break;
 		}
-		size_t t0 = (size_t)(o - s);
-		size_t q = t0 + p.olen;
-		char sig = q < len ? s[q] : 0;
-		const char *endmark = p.ctag;
-		size_t endlen = p.clen;
-		char pre = 0;
-		if (sig == '{' || sig == '=') {
-			pre = sig == '{' ? '}' : '=';
-			q++;
-		} else if (sig == '&' || sig == '#' || sig == '^' || sig == '/' || sig == '!' ||
-			   sig == '>' || sig == '$' || sig == '<') {
-			q++;
-		} else {
-			sig = 0;
-		}
-		/* the end of the tag: [pre] ctag */
-		size_t cend = 0;
-		bool found = false;
-		for (size_t from = q; from < len;) {
-			const char *e = S_find(s + from, len - from, endmark, endlen);
-			if (!e)
-				break;
-			size_t ep = (size_t)(e - s);
-			if (!pre) {
-				cend = ep;
-				found = true;
-				break;
-			}
-			if (ep > q && s[ep - 1] == pre) {
-				cend = ep - 1;
-				found = true;
-				break;
-			}
-			from = ep + 1;
-		}
-		if (!found && pre && S_find(s + q, len - q, p.ctag, p.clen)) {
-			char *ct = xstrndup(p.ctag, p.clen);
-			if (pre == '=')
-				S_error_at(&p, t0, "bad set-delimiter tag: it must end with '=%s', as in {{=<%% %%>=}}", ct);
-			else
-				S_error_at(&p, t0, "tag opened with '%.*s{' must end with '}%s'", (int)p.olen, p.otag, ct);
-			free(ct);
-			S_text(&p, text_start, t0);
-			break;
-		}
-		if (!found) {
-			char *ot = xstrndup(p.otag, p.olen), *ct = xstrndup(p.ctag, p.clen);
-			S_error_at(&p, t0, "tag opened with '%s' is never closed with '%s'", ot, ct);
-			free(ot);
-			free(ct);
-			S_text(&p, text_start, t0);
-			break;
-		}
-		size_t tag_end = cend + (pre ? 1 : 0) + p.clen;
-		const char *content = s + q;
-		size_t clen_ = cend - q;
-
-		/* left and right clearance for the standalone rules */
-		size_t ls = t0;
-		while (ls > 0 && S_ws(s[ls - 1]))
-			ls--;
-		bool left = ls == 0 || s[ls - 1] == '\n';
-		size_t re = tag_end;
-		while (re < len && S_ws(s[re]))
-			re++;
-		bool right = true;
-		if (re == len)
-			;
-		else if (s[re] == '\n')
-			re++;
-		else if (s[re] == '\r' && re + 1 < len && s[re + 1] == '\n')
-			re += 2;
-		else
-			right = false;
-		bool alone = left && right && sig != 0 && sig != '&' && sig != '{';
-		struct frame *top = &p.st[p.depth - 1];
-		bool in_parent = p.depth > 1 && top->open.type == N_PARENT;
-
-		/* the name */
-		size_t a = 0, b = clen_;
-		while (a < b && (S_ws(content[a]) || content[a] == '\n' || content[a] == '\r'))
-			a++;
-		while (b > a && (S_ws(content[b - 1]) || content[b - 1] == '\n' || content[b - 1] == '\r'))
-			b--;
-		char *name = sig == '!' || sig == '=' ? NULL : xstrndup(content + a, b - a);
-		if (name && !*name) {
-			S_error_at(&p, t0, "empty tag: a name is missing");
-			free(name);
-			name = NULL;
-			S_text(&p, text_start, t0);
-			pos = text_start = tag_end;
+		if (g.name && !*g.name) {
+			S_error_at(&p, g.t0, "empty tag: a name is missing");
+			free(g.name);
+			S_text(&p, text_start, g.t0);
+			pos = text_start = g.tag_end;
 			continue;
 		}
-		int line, col;
-		S_linecol(&p, t0, &line, &col);
-
+		S_linecol(&p, g.t0, &g.line, &g.col);
+		struct frame *top = &p.st[p.depth - 1];
+		bool in_parent = p.depth > 1 && top->open.type == N_PARENT;
+		char sig = g.sig;
 		if (sig == '!' || sig == '=') {
-			if (sig == '=' && S_set_delims(&p, t0, content, clen_) < 0) {
-				S_text(&p, text_start, t0);
+			if (sig == '=' && S_set_delims(&p, g.t0, g.content, g.clen) < 0) {
+				S_text(&p, text_start, g.t0);
 				break;
 			}
-			S_text(&p, text_start, alone ? ls : t0);
-			pos = alone ? re : tag_end;
-		} else if (sig == 0 || sig == '&' || sig == '{') {
-			S_text(&p, text_start, t0);
-			if (!in_parent) {
-				struct node *n = S_push(&top->kids);
-				n->type = sig ? N_RAW : N_VAR;
-				n->line = line;
-				n->col = col;
-				n->name = name;
-				name = NULL;
-				S_split_name(n);
-			}
-			pos = tag_end;
+			S_text(&p, text_start, g.alone ? g.ls : g.t0);
+			pos = g.alone ? g.re : g.tag_end;
+		} else if (sig == 0 || sig == '&' || sig == '{' || sig == '>') {
+			pos = S_leaf(&p, &g, text_start, in_parent);
 		} else if (sig == '#' || sig == '^' || sig == '$' || sig == '<') {
-			if (p.depth >= MAX_NESTING) {
-				S_error_at(&p, t0, "sections nested more than %d deep", MAX_NESTING);
+			pos = S_open(&p, &g, text_start, in_parent);
+			if (pos == SIZE_MAX) {
 				too_deep = true;
-				free(name);
+				free(g.name);
 				break;
 			}
-			struct frame f = { 0 };
-			f.open.type = sig == '#' ? N_SECTION : sig == '^' ? N_INVERTED :
-				sig == '$' ? N_BLOCK : N_PARENT;
-			f.open.line = line;
-			f.open.col = col;
-			f.open.name = name;
-			name = NULL;
-			f.text_idx = SIZE_MAX;
-			f.left_clear = left;
-			f.ws = s + ls;
-			f.ws_len = t0 - ls;
-			if (f.open.type == N_SECTION || f.open.type == N_INVERTED)
-				S_split_name(&f.open);
-			if (f.open.type == N_PARENT) {
-				f.text_idx = S_text(&p, text_start, t0);
-				pos = tag_end;
-			} else if (f.open.type == N_BLOCK && in_parent) {
-				f.open.standalone = right;
-				pos = right ? re : tag_end;
-			} else if (alone) {
-				S_text(&p, text_start, ls);
-				f.open.standalone = true;
-				f.open.ind = s + ls;
-				f.open.ind_len = t0 - ls;
-				pos = re;
-			} else {
-				S_text(&p, text_start, t0);
-				pos = tag_end;
-			}
-			if (p.depth == p.cap) {
-				p.cap *= 2;
-				p.st = xrealloc(p.st, p.cap * sizeof *p.st);
-			}
-			p.st[p.depth++] = f;
-		} else if (sig == '>') {
-			S_text(&p, text_start, alone ? ls : t0);
-			if (!in_parent) {
-				struct node *n = S_push(&top->kids);
-				n->type = N_PARTIAL;
-				n->line = line;
-				n->col = col;
-				n->name = name;
-				name = NULL;
-				n->standalone = alone;
-				n->ind = s + ls;
-				n->ind_len = alone ? t0 - ls : 0;
-			}
-			pos = alone ? re : tag_end;
 		} else { /* '/' */
-			size_t m = p.depth;
-			while (m > 1 && strcmp(p.st[m - 1].open.name, name))
-				m--;
-			if (p.depth == 1) {
-				S_error_at(&p, t0, "closing tag '%s' has no open section", name);
-				S_text(&p, text_start, t0);
-				pos = tag_end;
-			} else if (m != p.depth) {
-				S_error_at(&p, t0, "closing tag '%s' does not match open section '%s' (opened at line %d)",
-					   name, top->open.name, top->open.line);
-				S_text(&p, text_start, t0);
-				pos = tag_end;
-				if (m > 1) {
-					/* close up to the matching one, already reported */
-					while (p.depth >= m)
-						S_pop(&p);
-				}
-			} else if (top->open.type == N_PARENT) {
-				struct node *n = &top->open;
-				if (top->left_clear && right) {
-					n->standalone = true;
-					n->ind = top->ws;
-					n->ind_len = top->ws_len;
-					struct frame *out = &p.st[p.depth - 2];
-					if (top->text_idx != SIZE_MAX)
-						out->kids.v[top->text_idx].len -= top->ws_len;
-					pos = re;
-				} else {
-					pos = tag_end;
-				}
-				S_pop(&p);
-			} else if (top->open.type == N_BLOCK && p.depth > 2 &&
-				   p.st[p.depth - 2].open.type == N_PARENT) {
-				/* an argument: the white space before its closing tag
-				 * goes, the line end after it stays */
-				S_text(&p, text_start, left ? ls : t0);
-				pos = tag_end;
-				top->open.kids = top->kids.v;
-				top->open.nkids = top->kids.n;
-				if (top->open.standalone)
-					S_block_indent(&top->open, s + t0, 0);
-				S_pop(&p);
-			} else {
-				S_text(&p, text_start, alone ? ls : t0);
-				pos = alone ? re : tag_end;
-				struct node *n = &top->open;
-				if (n->type == N_BLOCK) {
-					n->kids = top->kids.v;
-					n->nkids = top->kids.n;
-					if (n->standalone)
-						S_block_indent(n, n->ind, n->ind_len);
-					else if (top->left_clear && right) {
-						n->ind = top->ws;
-						n->ind_len = top->ws_len;
-					}
-				}
-				S_pop(&p);
-			}
+			pos = S_close(&p, &g, text_start);
 		}
-		free(name);
+		free(g.name);
 		text_start = pos;
 	}
 	while (p.depth > 1) {
@@ -619,7 +635,7 @@ static struct tpl *S_new(struct tpl_cache *c, const char *path, bool named, char
 	t->next = c->all;
 	c->all = t;
 	/* Invalid UTF-8 or a NUL byte would go on into every page. */
-	if (text_check(text, len, path) < 0) {
+	if (utf8_check(text, len, path) < 0) {
 		c->errors++;
 		t->bad = true;
 	} else if (S_parse(c, t) < 0) {
@@ -721,7 +737,7 @@ const struct tpl *tpl_cache_load(struct tpl_cache *c, const char *path)
 		size_t len = 0;
 		errno = 0;
 		if (c->read(c->ud, path, &text, &len) < 0) {
-			diag_error(path, 0, 0, "cannot read the template: %s",
+			diag_error(path, 0, 0, "cannot read the template: %s; check the file's permissions",
 				   errno ? strerror(errno) : "no such file");
 			c->errors++;
 			return NULL;
@@ -730,245 +746,10 @@ const struct tpl *tpl_cache_load(struct tpl_cache *c, const char *path)
 		hmap_put(&c->by_path, path, t);
 	}
 	if (!t) {
-		diag_error(path, 0, 0, "cannot read the template: no such file");
+		diag_error(path, 0, 0, "cannot read the template: no such file; create it or fix the name");
 		c->errors++;
 		return NULL;
 	}
 	S_drain(c);
 	return t->bad || c->errors != before ? NULL : t;
-}
-
-/* ---------------------------------------------------------------- rendering */
-
-struct ctx {
-	const struct value *v;
-	const struct ctx *up;
-};
-
-/* The block arguments of the parent tags being rendered, innermost first. */
-struct ovr {
-	const struct node *parent;
-	const struct tpl *t;    /* where the parent tag is */
-	const struct ovr *outer;
-};
-
-struct rs {
-	struct buf *out;
-	bool src_ls;            /* at the start of a source line (for strip) */
-	bool out_ls;            /* at the start of an output line (for ind) */
-	bool failed;
-	int depth;
-};
-
-struct env {
-	const struct tpl *t;
-	const struct ctx *ctx;
-	const char *ind;
-	size_t ind_len;
-	size_t strip;
-	const struct ovr *ovr;
-};
-
-static void S_render(struct rs *rs, const struct node *ns, size_t n, const struct env *e);
-
-static void S_emit_text(struct rs *rs, const struct env *e, const char *s, size_t len)
-{
-	if (!len)
-		return;
-	if (!e->ind_len && !e->strip) {
-		buf_add(rs->out, s, len);
-		rs->src_ls = rs->out_ls = s[len - 1] == '\n';
-		return;
-	}
-	size_t i = 0;
-	while (i < len) {
-		if (rs->src_ls && e->strip) {
-			for (size_t k = 0; k < e->strip && i < len && S_ws(s[i]); k++)
-				i++;
-			if (i >= len)
-				break;
-		}
-		const char *nl = memchr(s + i, '\n', len - i);
-		size_t j = nl ? (size_t)(nl - s) + 1 : len;
-		if (rs->out_ls && e->ind_len)
-			buf_add(rs->out, e->ind, e->ind_len);
-		buf_add(rs->out, s + i, j - i);
-		rs->src_ls = rs->out_ls = s[j - 1] == '\n';
-		i = j;
-	}
-}
-
-static const struct value *S_lookup(const struct ctx *ctx, const struct node *n)
-{
-	if (!n->nparts)
-		return ctx ? ctx->v : NULL;
-	const struct value *v = NULL;
-	for (const struct ctx *c = ctx; c && !v; c = c->up)
-		v = value_get(c->v, n->parts[0]);
-	for (size_t i = 1; v && i < n->nparts; i++)
-		v = value_get(v, n->parts[i]);
-	return v;
-}
-
-/* Indentation ind (of a tag at the start of a source line) after stripping
- * up to e->strip leading blanks, appended to e's indentation. */
-static char *S_indent(const struct env *e, const char *ind, size_t len, size_t *out_len,
-		      char *sbuf, size_t sbuf_len)
-{
-	for (size_t k = 0; k < e->strip && len && S_ws(*ind); k++) {
-		ind++;
-		len--;
-	}
-	size_t n = e->ind_len + len;
-	char *r = n <= sbuf_len ? sbuf : xmalloc(n);
-	if (e->ind_len)
-		memcpy(r, e->ind, e->ind_len);
-	if (len)
-		memcpy(r + e->ind_len, ind, len);
-	*out_len = n;
-	return r;
-}
-
-static bool S_deeper(struct rs *rs, const struct env *e, const struct node *n)
-{
-	if (rs->depth >= MAX_DEPTH) {
-		if (!rs->failed)
-			diag_error(e->t->path, n->line, n->col,
-				   "partials nested more than %d deep; a partial probably includes itself without end",
-				   MAX_DEPTH);
-		rs->failed = true;
-		return false;
-	}
-	rs->depth++;
-	return true;
-}
-
-static void S_include(struct rs *rs, const struct env *e, const struct node *n)
-{
-	if (!n->target)
-		return;
-	if (!S_deeper(rs, e, n))
-		return;
-	char sbuf[128];
-	struct env e2 = *e;
-	e2.t = n->target;
-	e2.strip = 0;
-	char *ind = NULL;
-	if (n->standalone) {
-		ind = S_indent(e, n->ind, n->ind_len, &e2.ind_len, sbuf, sizeof sbuf);
-		e2.ind = ind;
-	} else {
-		if (rs->out_ls && e->ind_len) {
-			buf_add(rs->out, e->ind, e->ind_len);
-			rs->out_ls = false;
-		}
-		e2.ind = "";
-		e2.ind_len = 0;
-	}
-	struct ovr o = { n, e->t, e->ovr };
-	if (n->type == N_PARENT)
-		e2.ovr = &o;
-	rs->src_ls = true;
-	S_render(rs, n->target->nodes, n->target->n, &e2);
-	rs->src_ls = n->standalone;
-	if (ind && ind != sbuf)
-		free(ind);
-	rs->depth--;
-}
-
-static void S_block(struct rs *rs, const struct env *e, const struct node *n)
-{
-	const struct node *arg = NULL;
-	const struct tpl *arg_t = NULL;
-	for (const struct ovr *o = e->ovr; o; o = o->outer)
-		for (size_t i = 0; i < o->parent->nkids; i++) {
-			const struct node *k = &o->parent->kids[i];
-			if (k->type == N_BLOCK && !strcmp(k->name, n->name)) {
-				arg = k;
-				arg_t = o->t;
-				break;
-			}
-		}
-	if (!S_deeper(rs, e, n))
-		return;
-	char sbuf[128];
-	struct env e2 = *e;
-	char *ind = S_indent(e, n->ind, n->ind_len, &e2.ind_len, sbuf, sizeof sbuf);
-	e2.ind = ind;
-	if (arg) {
-		e2.t = arg_t;
-		e2.strip = arg->ind_len;
-		rs->src_ls = arg->standalone;
-		S_render(rs, arg->kids, arg->nkids, &e2);
-	} else {
-		e2.strip = n->ind_len;
-		rs->src_ls = n->standalone;
-		S_render(rs, n->kids, n->nkids, &e2);
-	}
-	rs->src_ls = rs->out_ls;
-	if (ind != sbuf)
-		free(ind);
-	rs->depth--;
-}
-
-static void S_render(struct rs *rs, const struct node *ns, size_t n, const struct env *e)
-{
-	for (size_t i = 0; i < n && !rs->failed; i++) {
-		const struct node *x = &ns[i];
-		switch (x->type) {
-		case N_TEXT:
-			S_emit_text(rs, e, x->text, x->len);
-			break;
-		case N_VAR:
-		case N_RAW: {
-			const struct value *v = S_lookup(e->ctx, x);
-			if (rs->out_ls && e->ind_len)
-				buf_add(rs->out, e->ind, e->ind_len);
-			if (v && v->kind == V_STR && x->type == N_VAR)
-				buf_add_html(rs->out, v->u.str.s, v->u.str.len);
-			else
-				value_to_text(rs->out, v);
-			rs->src_ls = rs->out_ls = false;
-			break;
-		}
-		case N_SECTION: {
-			const struct value *v = S_lookup(e->ctx, x);
-			if (!value_truthy(v))
-				break;
-			struct env e2 = *e;
-			if (v->kind == V_LIST) {
-				for (size_t k = 0; k < v->u.list.n && !rs->failed; k++) {
-					struct ctx c = { v->u.list.items[k], e->ctx };
-					e2.ctx = &c;
-					S_render(rs, x->kids, x->nkids, &e2);
-				}
-			} else {
-				struct ctx c = { v, e->ctx };
-				e2.ctx = &c;
-				S_render(rs, x->kids, x->nkids, &e2);
-			}
-			break;
-		}
-		case N_INVERTED:
-			if (!value_truthy(S_lookup(e->ctx, x)))
-				S_render(rs, x->kids, x->nkids, e);
-			break;
-		case N_PARTIAL:
-		case N_PARENT:
-			S_include(rs, e, x);
-			break;
-		case N_BLOCK:
-			S_block(rs, e, x);
-			break;
-		}
-	}
-}
-
-int tpl_render(struct buf *out, const struct tpl *t, const struct value *ctx)
-{
-	struct rs rs = { out, true, true, false, 0 };
-	struct ctx c0 = { ctx, NULL };
-	struct env e = { t, ctx ? &c0 : NULL, "", 0, 0, NULL };
-	S_render(&rs, t->nodes, t->n, &e);
-	return rs.failed ? -1 : 0;
 }

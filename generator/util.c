@@ -1,4 +1,4 @@
-/* util.c - allocation that cannot fail, files and paths. */
+/* util.c - files, folders and paths. */
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -12,72 +12,7 @@
 #include <unistd.h>
 
 #include "buf.h"
-#include "diag.h"
 #include "util.h"
-
-static void S_oom(void)
-{
-	fputs("toivo: error: out of memory\n", stderr);
-	exit(1);
-}
-
-void *xmalloc(size_t n)
-{
-	void *p = malloc(n ? n : 1);
-	if (!p)
-		S_oom();
-	return p;
-}
-
-void *xcalloc(size_t n, size_t size)
-{
-	void *p = calloc(n ? n : 1, size ? size : 1);
-	if (!p)
-		S_oom();
-	return p;
-}
-
-void *xrealloc(void *p, size_t n)
-{
-	p = realloc(p, n ? n : 1);
-	if (!p)
-		S_oom();
-	return p;
-}
-
-char *xstrdup(const char *s)
-{
-	return xstrndup(s, strlen(s));
-}
-
-char *xstrndup(const char *s, size_t n)
-{
-	char *p = xmalloc(n + 1);
-	memcpy(p, s, n);
-	p[n] = '\0';
-	return p;
-}
-
-char *xasprintf(const char *fmt, ...)
-{
-	struct buf b = BUF_INIT;
-	va_list ap;
-	va_start(ap, fmt);
-	buf_vprintf(&b, fmt, ap);
-	va_end(ap);
-	return buf_detach(&b, NULL);
-}
-
-void *xgrow(void *items, size_t *cap, size_t n, size_t size)
-{
-	if (n < *cap)
-		return items;
-	size_t c = *cap ? *cap * 2 : 8;
-	while (c <= n)
-		c *= 2;
-	*cap = c;
-	return xrealloc(items, c * size);
-}
 
 int file_read(char **out, size_t *len, const char *path)
 {
@@ -198,41 +133,6 @@ int rm_rf(const char *path)
 	return nftw(path, S_rm_one, 32, FTW_DEPTH | FTW_PHYS);
 }
 
-int file_copy(const char *from, const char *to)
-{
-	int in = open(from, O_RDONLY | O_CLOEXEC);
-	if (in < 0)
-		return -1;
-	int out = open(to, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-	if (out < 0) {
-		int e = errno;
-		close(in);
-		errno = e;
-		return -1;
-	}
-	char blk[65536];
-	int r = 0;
-	for (;;) {
-		ssize_t n = read(in, blk, sizeof blk);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0) {
-			r = n < 0 ? -1 : 0;
-			break;
-		}
-		if (S_write_all(out, blk, (size_t)n) < 0) {
-			r = -1;
-			break;
-		}
-	}
-	int e = errno;
-	close(in);
-	if (close(out) < 0)
-		r = -1;
-	errno = e;
-	return r;
-}
-
 bool is_dir(const char *path)
 {
 	struct stat st;
@@ -253,6 +153,17 @@ char *path_join(const char *a, const char *b)
 		return xstrdup(a);
 	size_t la = strlen(a);
 	return xasprintf("%s%s%s", a, a[la - 1] == '/' ? "" : "/", b);
+}
+
+char *path_last(const char *path)
+{
+	size_t n = strlen(path);
+	while (n && path[n - 1] == '/')
+		n--;
+	size_t b = n;
+	while (b && path[b - 1] != '/')
+		b--;
+	return xstrndup(path + b, n - b);
 }
 
 char *path_dir(const char *path)
@@ -336,75 +247,4 @@ char **dir_names(const char *path, size_t *n)
 	if (*n > 1)
 		qsort(names, *n, sizeof *names, S_cmp_name);
 	return names ? names : xcalloc(1, sizeof *names);
-}
-
-void dir_names_free(char **names, size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		free(names[i]);
-	free(names);
-}
-
-/* Where the first NUL byte or invalid UTF-8 sequence is, or len. */
-static size_t S_first_bad(const unsigned char *s, size_t len)
-{
-	size_t i = 0;
-	while (i < len) {
-		/* Eight ASCII bytes without a NUL at a time: most text. */
-		if (i + 8 <= len) {
-			uint64_t v;
-			memcpy(&v, s + i, 8);
-			if (!(v & 0x8080808080808080u) && !((v - 0x0101010101010101u) & ~v & 0x8080808080808080u)) {
-				i += 8;
-				continue;
-			}
-		}
-		unsigned char c = s[i];
-		if (c == 0)
-			return i;
-		if (c < 0x80) {
-			i++;
-			continue;
-		}
-		unsigned cp = 0;
-		size_t n;
-		if (c >= 0xc2 && c <= 0xdf) { n = 2; cp = c & 0x1f; }
-		else if (c >= 0xe0 && c <= 0xef) { n = 3; cp = c & 0x0f; }
-		else if (c >= 0xf0 && c <= 0xf4) { n = 4; cp = c & 0x07; }
-		else return i;
-		if (i + n > len)
-			return i;
-		for (size_t k = 1; k < n; k++) {
-			if ((s[i + k] & 0xc0) != 0x80)
-				return i;
-			cp = (cp << 6) | (s[i + k] & 0x3f);
-		}
-		if ((n == 3 && (cp < 0x800 || (cp >= 0xd800 && cp <= 0xdfff))) || (n == 4 && (cp < 0x10000 || cp > 0x10ffff)))
-			return i;
-		i += n;
-	}
-	return len;
-}
-
-int text_check(const char *text, size_t len, const char *path)
-{
-	const unsigned char *s = (const unsigned char *)text;
-	size_t bad = S_first_bad(s, len);
-	if (bad == len)
-		return 0;
-	/* The line, and the column in characters (the text before is valid). */
-	int line = 1, col = 1;
-	for (size_t i = 0; i < bad; i++) {
-		if (s[i] == '\n') {
-			line++;
-			col = 1;
-		} else if ((s[i] & 0xc0) != 0x80) {
-			col++;
-		}
-	}
-	if (s[bad] == 0)
-		diag_error(path, line, col, "NUL byte in the file; save it as plain UTF-8 text");
-	else
-		diag_error(path, line, col, "invalid UTF-8 (byte 0x%02x); save the file as UTF-8", s[bad]);
-	return -1;
 }

@@ -314,7 +314,7 @@ int yamldoc_load(struct value **out, const char *path)
 	size_t len;
 	*out = NULL;
 	if (file_read(&text, &len, path) < 0) {
-		diag_error(path, 0, 0, "cannot read: %s", strerror(errno));
+		diag_error(path, 0, 0, "cannot read: %s; check that the file exists and may be read", strerror(errno));
 		return -1;
 	}
 	int r = yamldoc_parse(out, text, len, path, 0);

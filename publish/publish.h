@@ -42,7 +42,7 @@ struct publish;
 struct publish *publish_begin(const struct publish_opts *o);
 
 /* Commits the folder dir (plus .nojekyll and CNAME) on the branch and pushes
- * it.  Returns 0, or 1 after reporting one error (the local branch is then
+ * it.  Returns 0, or -1 after reporting one error (the local branch is then
  * as it was before publish_begin()). */
 int publish_finish(struct publish *p, const char *dir);
 

@@ -63,7 +63,7 @@ verify() {
 	why=
 	[ "$rc" = 1 ] || why="exit status $rc, not 1;"
 	grep -Eq -- "$pat" "$T/err" || why="$why no message matching /$pat/;"
-	grep -Eq '^[^ :]+:[0-9]+(:[0-9]+)?: error: |^/[^:]*: error: |error: lua/[^: ]+\.lua:[0-9]+: ' "$T/err" || why="$why no path:line: error: line;"
+	grep -Eq '^[^ :]+:[0-9]+(:[0-9]+)?: error: |^/[^:]*: error: |^[^ :/]+/[^ :]*: error: |error: lua/[^: ]+\.lua:[0-9]+: ' "$T/err" || why="$why no path:line: error: line;"
 	[ "$(tree_sum "$OUT")" = "$GOOD" ] || why="$why OUT changed;"
 	ls -a "$T" | grep -q 'toivo-stage' && why="$why a stage folder is left;"
 	[ "$(outside)" = "$before" ] || why="$why something changed outside OUT: $(printf '%s\n' "$before" > "$T/b"; outside | diff "$T/b" - | head -5);"
@@ -318,7 +318,7 @@ verify "the output folder's parent is a file" "^$T/file(/out)?: error: " build -
 verify "the output folder is the site itself" "^$S: error: the output folder holds the site" build -s "$S" -o "$S"
 [ -f "$S/site.yaml" ] && [ -f "$S/content/mod/eka.fi.md" ] && ok "the site survives -o SITE" || nok "the site survives -o SITE"
 verify "the output folder holds the site" "^$T: error: the output folder holds the site" build -s "$S" -o "$T"
-verify "the output folder is inside content/" "^$S/content/out: error: the output folder is inside" build -s "$S" -o "$S/content/out"
+verify "the output folder is inside content/" "^content/out: error: the output folder is inside" build -s "$S" -o "$S/content/out"
 mkdir -p "$T/home/docs"
 printf 'precious\n' > "$T/home/docs/thesis.txt"
 verify "the output folder holds other files" "^$T/home: error: the output folder holds files that no build wrote" build -s "$S" -o "$T/home"

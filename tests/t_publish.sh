@@ -243,6 +243,15 @@ grep -q "back at" "$T/err" && ok "the refused push says where the branch is" || 
 [ "$(rev "$S" refs/heads/gh-pages)" = "$p" ] && ok "refused push: local branch back where it was" || nok "refused push: local branch back where it was"
 rm -f "$R/refs/heads/gh-pages.lock"
 
+# --- a refused push to a new branch removes it once, and says so ----------------------------------
+: > "$R/refs/heads/fresh.lock"
+expect_fail "a refused push to a new branch: exit 1" "push" publish -s "$S" --branch fresh
+one_line "refused push to a new branch"
+grep -q "branch 'fresh' was removed again" "$T/err" && ! grep -q "moved meanwhile" "$T/err" &&
+	ok "the refused push to a new branch says it was removed" || nok "the refused push to a new branch says it was removed" "$(cat "$T/err")"
+[ "$(rev "$S" refs/heads/fresh)" = none ] && ok "refused push: the new local branch is gone" || nok "refused push: the new local branch is gone"
+rm -f "$R/refs/heads/fresh.lock"
+
 # --- remote given as a path or a URL ---------------------------------------------------------------
 run_toivo publish -s "$S" --remote "$R"
 [ "$rc" = 0 ] && [ "$(rev "$R" refs/heads/gh-pages)" = "$(rev "$S" refs/heads/gh-pages)" ] &&
@@ -284,7 +293,7 @@ git -C "$W" cat-file -e gh-pages:fi/index.html 2>/dev/null && ! git -C "$W" cat-
 	ok "subfolder site: the built site is at the branch's top" || nok "subfolder site: the built site is at the branch's top"
 ! git -C "$W" cat-file -e gh-pages:CNAME 2>/dev/null && ok "no CNAME without publish.cname" || nok "no CNAME without publish.cname"
 printf '\nMuutos.\n' >> "$W/course/content/mod/eka.fi.md"
-expect_fail "subfolder site: its own dirty content refused" 'course/content/mod/eka.fi.md.*uncommitted' publish -s "$W/course"
+expect_fail "subfolder site: its own dirty content refused" '^content/mod/eka.fi.md: error: uncommitted' publish -s "$W/course"
 
 # --- no git identity: one line, nothing changed ----------------------------------------------------------
 git -C "$W" commit -qam "Muutos"

@@ -22,6 +22,7 @@
 #include "markdown.h"
 #include "render.h"
 #include "site.h"
+#include "utf8.h"
 #include "util.h"
 #include "value.h"
 
@@ -132,7 +133,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	diag_reset();
 	const char *text = (const char *)data;
 	const char *path = "content/mod/eka.fi.md";
-	if (text_check(text, size, path) < 0)
+	if (utf8_check(text, size, path) < 0)
 		return 0;
 	struct value *fm;
 	size_t off;

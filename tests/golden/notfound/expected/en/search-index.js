@@ -1,0 +1,4 @@
+/* toivo search index: [title, module, url, [[heading, id]], text, words] */
+(window.toivoSearch = window.toivoSearch || {})["en"] = [
+["Home","","index.html",[],"Home page.",""]
+];

@@ -1,0 +1,55 @@
+/* buf_test.c - the growable buffer: invariants, growth, escaping, detach. */
+#include "unit.h"
+
+int main(void)
+{
+	struct buf b = BUF_INIT;
+	unit_check(b.data && b.data[0] == '\0' && b.len == 0, "BUF_INIT is an empty NUL-terminated string");
+	buf_free(&b);
+	unit_check(b.data && b.len == 0, "freeing an empty buffer leaves it usable");
+
+	buf_puts(&b, "abc");
+	buf_putc(&b, 'd');
+	buf_add(&b, "ef\0g", 4);
+	unit_check(b.len == 8 && !memcmp(b.data, "abcdef\0g", 8) && b.data[8] == '\0',
+		   "bytes are appended, NUL bytes included, and the end stays NUL-terminated");
+
+	buf_reset(&b);
+	for (int i = 0; i < 10000; i++)
+		buf_printf(&b, "%04d,", i % 10000);
+	unit_check(b.len == 50000 && !strncmp(b.data + 49995, "9999,", 5) && b.data[b.len] == '\0',
+		   "buf_printf grows the buffer across many reallocations");
+	char big[3000];
+	memset(big, 'x', sizeof big - 1);
+	big[sizeof big - 1] = '\0';
+	buf_reset(&b);
+	buf_printf(&b, "[%s]", big);
+	unit_check(b.len == sizeof big + 1 && b.data[0] == '[' && b.data[b.len - 1] == ']',
+		   "one formatted string longer than the free space");
+
+	buf_truncate(&b, 1);
+	unit_str(b.data, "[", "truncate shortens and terminates");
+	buf_truncate(&b, 100);
+	unit_check(b.len == 1, "truncate to a longer length changes nothing");
+
+	buf_reset(&b);
+	buf_puts_html(&b, "<a href=\"x\">Tom & 'Jerry'</a>");
+	unit_str(b.data, "&lt;a href=&quot;x&quot;&gt;Tom &amp; &#39;Jerry&#39;&lt;/a&gt;",
+		 "HTML escaping covers & < > \" and '");
+	buf_reset(&b);
+	buf_add_html(&b, "ä<bc", 4);
+	unit_str(b.data, "ä&lt;b", "buf_add_html takes a length (UTF-8 passes through)");
+
+	size_t len = 0;
+	buf_reset(&b);
+	buf_puts(&b, "owned");
+	char *s = buf_detach(&b, &len);
+	unit_check(!strcmp(s, "owned") && len == 5 && b.len == 0 && b.data[0] == '\0',
+		   "detach hands the bytes over and leaves the buffer empty");
+	free(s);
+	s = buf_detach(&b, &len);
+	unit_check(s && s[0] == '\0' && len == 0, "detaching an empty buffer gives an allocated empty string");
+	free(s);
+	buf_free(&b);
+	return unit_done();
+}
