@@ -488,6 +488,7 @@ int build_run_keep(const struct build_opts *o, struct build **keep)
 	struct hooks_config hc = {
 		.site_dir = o->root, .markdown = S_hook_markdown,
 		.translate = S_hook_translate, .ud = b,
+		.max_instructions = b->site->hook_instructions, .max_seconds = b->site->hook_seconds,
 	};
 	for (int i = 0; i < jobs; i++) {
 		b->hooks[i] = hooks_new(&hc);

@@ -35,6 +35,14 @@
  * first instruction after the pcall fails too.  A small slack above the
  * memory limit lets the error message itself be made.
  *
+ * A spent budget (instructions, the wall-clock seconds checked by the count
+ * hook, memory, or hooks_interrupt) cannot be caught: the count hook of the
+ * running coroutine and of the main thread fires at every instruction and
+ * raises again; pcall, xpcall, coroutine.resume/close/wrap raise it again
+ * as they return; an xpcall message handler is not called (Lua runs it with
+ * the debug hooks off when the error comes from the count hook).  Messages
+ * of toivo.warn and print are capped per call (WARN_MAX, WARN_LEN).
+ *
  * Threads.  A struct hooks is used by one thread at a time.  The only shared
  * state is the configuration (read only) and diag() (locked); the data cache
  * is per state.
@@ -44,9 +52,11 @@
 #include <limits.h>
 #include <math.h>
 #include <stdarg.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <lauxlib.h>
 #include <lua.h>
@@ -62,7 +72,10 @@
 #include "yamldoc.h"
 
 #define DEFAULT_INSTRUCTIONS 50000000L
+#define DEFAULT_SECONDS 10.0
 #define DEFAULT_MEMORY ((size_t)256 << 20)
+#define WARN_MAX 20             /* toivo.warn / print messages per hook call */
+#define WARN_LEN 1000           /* bytes of one message kept */
 #define MEMORY_SLACK ((size_t)4 << 20)
 #define HOOK_STEP 1000
 #define MAX_DEPTH 64
@@ -94,7 +107,16 @@ struct hooks {
 	/* instructions */
 	long instr;
 	bool instr_over;
+	/* wall-clock time of one call */
+	double max_seconds;
+	struct timespec deadline;
+	bool time_over;
+	bool stopped;           /* hooks_interrupt() was called */
+	/* messages of the current call: shown, and dropped over WARN_MAX */
+	int n_warn;
+	size_t warn_dropped;
 	/* the current call, for toivo.warn, toivo.t and messages */
+	char cur_hook[96];      /* "codeblocks.NAME", "page", "done", "" (loading) */
 	const char *cur_path;
 	int cur_line;
 	const char *cur_lang;
@@ -131,7 +153,16 @@ static void S_where(lua_State *L, char *out, size_t size)
 
 static void S_count_hook(lua_State *L, lua_Debug *ar);
 
-/* Makes the count hook fire at the next instruction. */
+/* Set by hooks_interrupt() (a signal handler may call it): every running
+ * hook stops at its next count hook. */
+static atomic_bool S_interrupted;
+
+void hooks_interrupt(void)
+{
+	atomic_store(&S_interrupted, true);
+}
+
+/* Makes the count hook fire at every instruction of the main thread. */
 static void S_trip(struct hooks *h)
 {
 	lua_sethook(h->L, S_count_hook, LUA_MASKCOUNT, 1);
@@ -144,30 +175,66 @@ static struct hooks *S_hooks(lua_State *L)
 	return ud;
 }
 
+/* Whether the current call's budget is spent: from then on every
+ * instruction, in any coroutine, fails. */
+static bool S_spent(const struct hooks *h)
+{
+	return h->instr_over || h->mem_over || h->time_over || h->stopped;
+}
+
+static bool S_past(const struct timespec *t)
+{
+	struct timespec now;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return now.tv_sec > t->tv_sec || (now.tv_sec == t->tv_sec && now.tv_nsec >= t->tv_nsec);
+}
+
+/* Pushes the message of a spent budget: where, which budget, what to do. */
+static void S_push_spent(lua_State *L, struct hooks *h, const char *where)
+{
+	const char *hook = h->cur_hook[0] ? h->cur_hook : "loading the file";
+	if (h->mem_over)
+		lua_pushfstring(L, "%shook used more than %d MiB of memory (%s; the limit is per Lua state)",
+				h->mem_where[0] ? h->mem_where : where, (int)(h->max_mem >> 20), hook);
+	else if (h->stopped)
+		lua_pushfstring(L, "%shook stopped: the build was interrupted (%s)", where, hook);
+	else if (h->time_over)
+		lua_pushfstring(L, "%shook stopped after %f seconds: it probably loops without end "
+				"(%s; raise hooks.seconds in site.yaml if it needs more)", where, (lua_Number)h->max_seconds, hook);
+	else
+		lua_pushfstring(L, "%shook stopped after %I instructions: it probably loops without end "
+				"(%s; raise hooks.instructions in site.yaml if it needs more)", where, (lua_Integer)h->max_instr, hook);
+}
+
+/* Raises the spent budget's error in L and makes L (a coroutine maybe) and
+ * the main thread fail at every further instruction, so that no pcall,
+ * message handler or coroutine can catch it and go on. */
+static int S_raise_spent(lua_State *L, struct hooks *h, const char *where)
+{
+	lua_sethook(L, S_count_hook, LUA_MASKCOUNT, 1);
+	S_trip(h);
+	S_push_spent(L, h, where);
+	return lua_error(L);
+}
+
 static void S_count_hook(lua_State *L, lua_Debug *ar)
 {
 	struct hooks *h = S_hooks(L);
-	if (!h->instr_over && !h->mem_over) {
+	if (!S_spent(h)) {
 		h->instr += HOOK_STEP;
-		if (h->instr <= h->max_instr)
+		if (h->instr > h->max_instr)
+			h->instr_over = true;
+		else if (S_past(&h->deadline))
+			h->time_over = true;
+		else if (atomic_load(&S_interrupted))
+			h->stopped = true;
+		else
 			return;
-		h->instr_over = true;
-		S_trip(h);
 	}
-	char msg[LUA_IDSIZE + 128];
-	int k = 0;
+	char where[LUA_IDSIZE + 32] = "";
 	if (lua_getinfo(L, "Sl", ar) && ar->currentline > 0)
-		k = snprintf(msg, sizeof msg, "%s:%d: ", ar->short_src, ar->currentline);
-	if (h->mem_over) {
-		if (h->mem_where[0])
-			k = snprintf(msg, sizeof msg, "%s", h->mem_where);
-		snprintf(msg + k, sizeof msg - (size_t)k, "hook used more than %zu MiB of memory", h->max_mem >> 20);
-	} else {
-		snprintf(msg + k, sizeof msg - (size_t)k,
-			 "hook stopped after %ld instructions: it probably loops without end", h->max_instr);
-	}
-	lua_pushstring(L, msg);
-	lua_error(L);
+		snprintf(where, sizeof where, "%s:%d: ", ar->short_src, ar->currentline);
+	S_raise_spent(L, h, where);
 }
 
 static void S_charge(struct hooks *h, size_t units);
@@ -210,7 +277,19 @@ static void S_reset_limits(struct hooks *h)
 	h->instr = 0;
 	h->instr_over = false;
 	h->mem_over = false;
+	h->time_over = false;
+	h->stopped = atomic_load(&S_interrupted);
 	h->mem_where[0] = 0;
+	h->n_warn = 0;
+	h->warn_dropped = 0;
+	clock_gettime(CLOCK_MONOTONIC, &h->deadline);
+	double whole = floor(h->max_seconds);
+	h->deadline.tv_sec += (time_t)whole;
+	h->deadline.tv_nsec += (long)((h->max_seconds - whole) * 1e9);
+	if (h->deadline.tv_nsec >= 1000000000L) {
+		h->deadline.tv_sec++;
+		h->deadline.tv_nsec -= 1000000000L;
+	}
 	lua_sethook(h->L, S_count_hook, LUA_MASKCOUNT, HOOK_STEP);
 }
 
@@ -489,11 +568,32 @@ static int S_lang(lua_State *L)
 	return 1;
 }
 
+/* Reports a message of toivo.warn or print at the current block: at most
+ * WARN_MAX per hook call, each cut to WARN_LEN bytes, so that a loop of
+ * warnings cannot flood the terminal; S_protect says how many it dropped. */
+static void S_message(struct hooks *h, enum diag_level level, const char *msg, size_t len)
+{
+	if (h->n_warn >= WARN_MAX) {
+		h->warn_dropped++;
+		return;
+	}
+	h->n_warn++;
+	if (len <= WARN_LEN) {
+		diag(level, h->cur_path, h->cur_line, 0, "%s", msg);
+		return;
+	}
+	size_t cut = WARN_LEN;
+	while (cut > 0 && ((unsigned char)msg[cut] & 0xC0) == 0x80)
+		cut--;          /* not inside a UTF-8 sequence */
+	diag(level, h->cur_path, h->cur_line, 0, "%.*s... (%zu more bytes not shown)", (int)cut, msg, len - cut);
+}
+
 static int S_warn(lua_State *L)
 {
 	struct hooks *h = S_hooks(L);
-	const char *msg = luaL_tolstring(L, 1, NULL);
-	diag_warn(h->cur_path, h->cur_line, 0, "%s", msg);
+	size_t len;
+	const char *msg = luaL_tolstring(L, 1, &len);
+	S_message(h, DIAG_WARNING, msg, len);
 	return 0;
 }
 
@@ -538,7 +638,9 @@ static int S_print(lua_State *L)
 		luaL_addvalue(&b);
 	}
 	luaL_pushresult(&b);
-	diag(DIAG_NOTE, h->cur_path, h->cur_line, 0, "%s", lua_tostring(L, -1));
+	size_t len;
+	const char *msg = lua_tolstring(L, -1, &len);
+	S_message(h, DIAG_NOTE, msg, len);
 	return 0;
 }
 
@@ -1016,6 +1118,89 @@ static int S_price(const char *lib, const char *name)
 	return C_STRING;
 }
 
+/* After a function that catches errors (pcall, xpcall, coroutine.resume,
+ * coroutine.close, a coroutine.wrap function) returns: a spent budget is
+ * raised again in the caller, so that catching it cannot go on. */
+static int S_guarded_k(lua_State *L, int status, lua_KContext ctx)
+{
+	(void)status;
+	(void)ctx;
+	struct hooks *h = S_hooks(L);
+	if (S_spent(h)) {
+		luaL_where(L, 1);
+		return S_raise_spent(L, h, lua_tostring(L, -1));
+	}
+	return lua_gettop(L);
+}
+
+/* Calls upvalue 1 with the arguments, guarded (a continuation, so that a
+ * coroutine may still yield inside pcall). */
+static int S_guarded(lua_State *L)
+{
+	struct hooks *h = S_hooks(L);
+	if (S_spent(h)) {
+		luaL_where(L, 1);
+		return S_raise_spent(L, h, lua_tostring(L, -1));
+	}
+	int n = lua_gettop(L);
+	lua_pushvalue(L, lua_upvalueindex(1));
+	lua_insert(L, 1);
+	lua_callk(L, n, LUA_MULTRET, 0, S_guarded_k);
+	return S_guarded_k(L, LUA_OK, 0);
+}
+
+/* xpcall's message handler (upvalue 1) runs only while the budget lasts:
+ * Lua calls a handler with the debug hooks off when the error comes from
+ * the count hook, so a looping handler could not be stopped. */
+static int S_guard_handler(lua_State *L)
+{
+	struct hooks *h = S_hooks(L);
+	if (S_spent(h)) {
+		lua_settop(L, 1);
+		return 1;
+	}
+	int n = lua_gettop(L);
+	lua_pushvalue(L, lua_upvalueindex(1));
+	lua_insert(L, 1);
+	lua_call(L, n, 1);
+	return 1;
+}
+
+/* xpcall(f, handler, ...) (upvalue 1), guarded, with the handler guarded. */
+static int S_xpcall(lua_State *L)
+{
+	luaL_checkany(L, 2);
+	lua_pushvalue(L, 2);
+	lua_pushcclosure(L, S_guard_handler, 1);
+	lua_replace(L, 2);
+	return S_guarded(L);
+}
+
+/* coroutine.wrap(f) (upvalue 1) whose function is guarded. */
+static int S_wrap(lua_State *L)
+{
+	lua_pushvalue(L, lua_upvalueindex(1));
+	lua_insert(L, 1);
+	lua_call(L, lua_gettop(L) - 1, 1);
+	lua_pushcclosure(L, S_guarded, 1);
+	return 1;
+}
+
+/* Replaces table[name] (the table at idx, or the globals when idx is 0)
+ * by fn with the old function as upvalue 1. */
+static void S_wrap_field(lua_State *L, int idx, const char *name, lua_CFunction fn)
+{
+	if (idx)
+		lua_getfield(L, idx, name);
+	else
+		lua_getglobal(L, name);
+	lua_pushcclosure(L, fn, 1);
+	if (idx)
+		lua_setfield(L, idx, name);
+	else
+		lua_setglobal(L, name);
+}
+
 /* setmetatable without __gc: Lua runs finalizers with hooks off, so an
  * endless __gc could not be stopped. */
 static int S_setmetatable(lua_State *L)
@@ -1128,6 +1313,15 @@ static int S_open_sandbox(lua_State *L, struct hooks *h, void *arg)
 		lua_setglobal(L, *lib);
 		lua_pop(L, 1);
 	}
+	/* Nothing that catches errors may catch a spent budget. */
+	S_wrap_field(L, 0, "pcall", S_guarded);
+	S_wrap_field(L, 0, "xpcall", S_xpcall);
+	lua_getglobal(L, LUA_COLIBNAME);
+	int co = lua_gettop(L);
+	S_wrap_field(L, co, "resume", S_guarded);
+	S_wrap_field(L, co, "close", S_guarded);
+	S_wrap_field(L, co, "wrap", S_wrap);
+	lua_pop(L, 1);
 	/* math.random: the same numbers in every build. */
 	lua_getglobal(L, "math");
 	lua_getfield(L, -1, "randomseed");
@@ -1167,7 +1361,11 @@ static int S_open_sandbox(lua_State *L, struct hooks *h, void *arg)
 /* The message handler: keeps the traceback in R_TRACE. */
 static int S_msgh(lua_State *L)
 {
-	if (lua_type(L, 1) != LUA_TSTRING) {
+	if (S_spent(S_hooks(L)) && lua_type(L, 1) != LUA_TSTRING) {
+		/* no __tostring once the budget is spent */
+		lua_settop(L, 0);
+		S_push_spent(L, S_hooks(L), "");
+	} else if (lua_type(L, 1) != LUA_TSTRING) {
 		luaL_tolstring(L, 1, NULL);
 		lua_replace(L, 1);
 	}
@@ -1235,16 +1433,19 @@ static int S_protect(struct hooks *h, S_body fn, void *arg, const char *path, in
 	lua_pushcfunction(L, S_trampoline);
 	lua_pushlightuserdata(L, &p);
 	int st = lua_pcall(L, 1, 0, 1);
-	bool mem = h->mem_over;
-	if (st == LUA_OK && mem)
-		st = LUA_ERRMEM;        /* a pcall in the hook swallowed it */
+	bool spent = S_spent(h);
+	if (st == LUA_OK && spent)
+		st = LUA_ERRRUN;        /* spent as the call returned */
 	if (st != LUA_OK) {
 		struct buf msg = BUF_INIT;
-		if (mem && (st == LUA_ERRMEM || !lua_isstring(L, -1) ||
-			    !strstr(lua_tostring(L, -1), "of memory")))
-			buf_printf(&msg, "%shook used more than %zu MiB of memory",
-				   h->mem_where, h->max_mem >> 20);
-		else if (lua_isstring(L, -1))
+		if (spent && (!lua_isstring(L, -1) || (!strstr(lua_tostring(L, -1), "hook stopped") &&
+						       !strstr(lua_tostring(L, -1), "hook used more than")))) {
+			/* the budget's own message was replaced (an error in a
+			 * __close, a memory error): say which budget */
+			lua_settop(L, 0);
+			S_push_spent(L, h, "");
+		}
+		if (lua_isstring(L, -1))
 			buf_puts(&msg, lua_tostring(L, -1));
 		else
 			buf_puts(&msg, "(an error without a message)");
@@ -1278,6 +1479,9 @@ static int S_protect(struct hooks *h, S_body fn, void *arg, const char *path, in
 		free(file);
 		p.result = -1;
 	}
+	if (h->warn_dropped)
+		diag_warn(path, line, 0, "%zu more messages of this hook call not shown (at most %d are)",
+			  h->warn_dropped, WARN_MAX);
 	value_free(h->pending_value);
 	h->pending_value = NULL;
 	free(h->pending_mem);
@@ -1426,6 +1630,7 @@ struct hooks *hooks_new(const struct hooks_config *cfg)
 	h->cfg = *cfg;
 	h->max_instr = cfg->max_instructions > 0 ? cfg->max_instructions : DEFAULT_INSTRUCTIONS;
 	h->max_mem = cfg->max_memory > 0 ? cfg->max_memory : DEFAULT_MEMORY;
+	h->max_seconds = cfg->max_seconds > 0 ? cfg->max_seconds : DEFAULT_SECONDS;
 	h->L = lua_newstate(S_alloc, h);
 	if (!h->L) {
 		diag_error(NULL, 0, 0, "cannot make a Lua state: out of memory");
@@ -1548,8 +1753,9 @@ static int S_codeblock_body(lua_State *L, struct hooks *h, void *arg)
 	return 1;
 }
 
-static void S_set_current(struct hooks *h, const char *path, int line, const struct value *page)
+static void S_set_current(struct hooks *h, const char *hook, const char *path, int line, const struct value *page)
 {
+	snprintf(h->cur_hook, sizeof h->cur_hook, "%s", hook ? hook : "");
 	h->cur_path = path;
 	h->cur_line = line;
 	h->cur_lang = value_string(value_get(page, "lang"));
@@ -1560,12 +1766,14 @@ int hooks_codeblock(struct hooks *h, struct buf *out, const char *name,
 		    int line, const struct value *page, const struct value *site)
 {
 	struct cb_arg a = { name, info ? info : "", text ? text : "", line, page, site, out };
-	S_set_current(h, page_path, line, page);
+	char hook[sizeof h->cur_hook];
+	snprintf(hook, sizeof hook, "codeblocks.%s", name);
+	S_set_current(h, hook, page_path, line, page);
 	size_t start = out->len;
 	int r = S_protect(h, S_codeblock_body, &a, page_path, line);
 	if (r < 0)
 		buf_truncate(out, start);
-	S_set_current(h, NULL, 0, NULL);
+	S_set_current(h, NULL, NULL, 0, NULL);
 	return r;
 }
 
@@ -1600,9 +1808,9 @@ static int S_page_body(lua_State *L, struct hooks *h, void *arg)
 
 int hooks_page(struct hooks *h, struct value *page, const char *page_path)
 {
-	S_set_current(h, page_path, 0, page);
+	S_set_current(h, "page", page_path, 0, page);
 	int r = S_protect(h, S_page_body, page, page_path, 0);
-	S_set_current(h, NULL, 0, NULL);
+	S_set_current(h, NULL, NULL, 0, NULL);
 	return r < 0 ? -1 : 0;
 }
 
@@ -1647,11 +1855,10 @@ int hooks_done(struct hooks *h, const struct value *site, const struct value *pa
 	struct done_arg a = { site, pages };
 	/* toivo.t in done speaks the site's first language. */
 	const struct value *langs = value_get(site, "languages");
-	h->cur_path = NULL;
-	h->cur_line = 0;
+	S_set_current(h, "done", NULL, 0, NULL);
 	h->cur_lang = langs && langs->kind == V_LIST && langs->u.list.n
 		? value_string(langs->u.list.items[0]) : NULL;
 	int r = S_protect(h, S_done_body, &a, NULL, 0);
-	S_set_current(h, NULL, 0, NULL);
+	S_set_current(h, NULL, NULL, 0, NULL);
 	return r < 0 ? -1 : 0;
 }

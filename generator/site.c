@@ -1,6 +1,7 @@
 /* site.c - site.yaml, the scan of content/, and relating the pages. */
 #include <dirent.h>
 #include <errno.h>
+#include <math.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdbool.h>
@@ -40,9 +41,27 @@ static char *S_lang_text(const struct value *v, const char *lang, const char *fa
 	return xstrdup(s ? s : fallback);
 }
 
+/* A hook limit of site.yaml (key a dotted path) into *out: 0 when not set;
+ * a number from lo to hi (whole when whole), else an error. */
+static int S_hook_limit(const struct site *s, const char *key, double lo, double hi, int whole, double *out)
+{
+	const struct value *v = value_path(s->config, key);
+	*out = 0;
+	if (!v)
+		return 0;
+	if (v->kind != V_NUM || v->u.n < lo || v->u.n > hi || (whole && v->u.n != floor(v->u.n))) {
+		diag_error(s->config_path, v->line, v->col, "%s must be a %snumber from %.0f to %.0f", key,
+			   whole ? "whole " : "", lo, hi);
+		return -1;
+	}
+	*out = v->u.n;
+	return 0;
+}
+
 static int S_config(struct site *s)
 {
 	struct value *c = NULL;
+	double lim;
 	if (!is_file(s->config_path)) {
 		diag_error(s->config_path, 0, 0, "site.yaml not found; create it (see 'toivo new DIR' for an example) or pass the site folder with -s DIR");
 		return -1;
@@ -140,6 +159,12 @@ static int S_config(struct site *s)
 	const struct value *ri = value_get(c, "review_interval");
 	if (ri && ri->kind == V_NUM)
 		s->review_interval = (int)ri->u.n;
+	if (S_hook_limit(s, "hooks.instructions", 1e6, 2e9, 1, &lim) < 0)
+		return -1;
+	s->hook_instructions = (long)lim;
+	if (S_hook_limit(s, "hooks.seconds", 1, 300, 0, &lim) < 0)
+		return -1;
+	s->hook_seconds = lim;
 	return 0;
 }
 
