@@ -758,7 +758,7 @@ static struct value *S_data_load(struct hooks *h, const char *rel, const char *s
 	char *text;
 	size_t len;
 	if (vfs_read(&text, &len, real) < 0) {
-		*err = xasprintf("%s: cannot read: %s", shown, strerror(errno));
+		*err = xasprintf("%s: cannot read: %s", shown, file_strerror(errno));
 		free(real);
 		return NULL;
 	}
@@ -1658,7 +1658,7 @@ struct hooks *hooks_new(const struct hooks_config *cfg)
 		if (errors) {
 			/* stop at the first file that fails; free the rest */
 		} else if (vfs_read(&text, &len, fs.f[i].path) < 0) {
-			diag_error(fs.f[i].name, 0, 0, "cannot read: %s", strerror(errno));
+			diag_error(fs.f[i].name, 0, 0, "cannot read: %s", file_strerror(errno));
 			errors++;
 		} else {
 			struct load_arg a = { text, len, fs.f[i].name };

@@ -17,8 +17,13 @@ static int S_load(struct value *map, const char *path)
 {
 	char *text;
 	size_t len;
-	if (vfs_read(&text, &len, path) < 0)
-		return 0;
+	errno = 0;
+	if (vfs_read(&text, &len, path) < 0) {
+		if (errno == ENOENT)
+			return 0;
+		diag_error(path, 0, 0, "cannot read: %s", file_strerror(errno));
+		return 1;
+	}
 	const char *shown = str_starts_with(path, "builtin:") ? path + 8 : path;
 	struct value *v;
 	int r = yamldoc_parse(&v, text, len, shown, 0);

@@ -338,7 +338,7 @@ int output_copy(struct output *o, const char *rel, const char *from, const char 
 	char *data;
 	size_t len;
 	if (vfs_read(&data, &len, from) < 0) {
-		diag_error(who, 0, 0, "cannot read %s: %s", from, strerror(errno));
+		diag_error(who, 0, 0, "cannot read %s: %s", from, file_strerror(errno));
 		return -1;
 	}
 	int r = output_write(o, rel, data, len, who);

@@ -15,6 +15,7 @@
 #include "site.h"
 #include "util.h"
 #include "value.h"
+#include "vfs.h"
 #include "yamldoc.h"
 
 /* ------------------------------------------------------------------ */
@@ -62,7 +63,7 @@ static int S_config(struct site *s)
 {
 	struct value *c = NULL;
 	double lim;
-	if (!is_file(s->config_path)) {
+	if (!vfs_exists(s->config_path)) {
 		diag_error(s->config_path, 0, 0, "site.yaml not found; create it (see 'toivo new DIR' for an example) or pass the site folder with -s DIR");
 		return -1;
 	}
@@ -222,8 +223,8 @@ static struct page *S_read_page(const struct site *s, const char *dir, const cha
 	char *text = NULL;
 	size_t len;
 	struct page *p = NULL;
-	if (file_read(&text, &len, full) < 0) {
-		diag_error(rel, 0, 0, "cannot read: %s", strerror(errno));
+	if (vfs_read(&text, &len, full) < 0) {
+		diag_error(rel, 0, 0, "cannot read: %s", file_strerror(errno));
 		goto out;
 	}
 	if (text_check(text, len, rel) < 0)
@@ -356,6 +357,8 @@ static void S_scan(struct scan *sc, const char *dir, int depth)
 				s->files[s->n_files++] = xstrdup(rel);
 			}
 			free(name);
+		} else {
+			diag_error(path, 0, 0, "%s", file_strerror(FILE_ENOTREG));
 		}
 		free(rel);
 		free(path);
@@ -370,6 +373,7 @@ struct site *site_load(const char *root)
 	struct site *s = xcalloc(1, sizeof *s);
 	s->root = xstrdup(root);
 	s->config_path = path_join(root, "site.yaml");
+	vfs_set_root(root);     /* every file read from now on stays inside */
 	if (S_config(s) < 0) {
 		site_free(s);
 		return NULL;
@@ -589,9 +593,9 @@ int site_page_body(const struct site *s, struct page *p)
 	char *text = NULL;
 	size_t len = 0;
 	struct stat st;
-	int r = file_read(&text, &len, full);
+	int r = vfs_read(&text, &len, full);
 	if (r < 0) {
-		diag_error(p->src, 0, 0, "cannot read: %s", strerror(errno));
+		diag_error(p->src, 0, 0, "cannot read: %s", file_strerror(errno));
 	} else if (len != p->src_size || stat(full, &st) < 0 ||
 		   st.st_mtim.tv_sec != p->src_mtime.tv_sec || st.st_mtim.tv_nsec != p->src_mtime.tv_nsec) {
 		diag_error(p->src, 0, 0, "changed while the site was being built; build again");
@@ -614,7 +618,7 @@ int site_page_reread(const struct site *s, struct page *p)
 	size_t len = 0;
 	struct stat st;
 	int r = 0;
-	if (lstat(full, &st) < 0 || !S_ISREG(st.st_mode) || file_read(&text, &len, full) < 0)
+	if (lstat(full, &st) < 0 || !S_ISREG(st.st_mode) || vfs_read(&text, &len, full) < 0)
 		goto out;
 	/* The same bytes before the old body offset and the same offset from
 	 * the parser mean the same front matter. */
