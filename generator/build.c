@@ -470,7 +470,10 @@ int build_run_keep(const struct build_opts *o, struct build **keep)
 	b->env.pdf = o->pdf;
 	if (diag_errors())
 		goto out;
-	if (output_check_place(o->out, o->root) < 0 || output_begin(&b->out, o->out) < 0)
+	char *cache = o->cache ? xstrdup(o->cache) : output_cache_dir(o->root);
+	int begun = output_check_place(o->out, o->root) < 0 ? -1 : output_begin(&b->out, o->out, cache);
+	free(cache);
+	if (begun < 0)
 		goto out;
 	staged = true;
 
@@ -547,6 +550,14 @@ out:
 	return 0;
 }
 
+static int S_begin_update(struct build *b)
+{
+	char *cache = b->opts->cache ? xstrdup(b->opts->cache) : output_cache_dir(b->opts->root);
+	int r = output_begin_update(&b->out, b->opts->out, cache);
+	free(cache);
+	return r;
+}
+
 int build_update(struct build *b, char *const *srcs, size_t n, size_t *changed)
 {
 	diag_reset();
@@ -561,7 +572,7 @@ int build_update(struct build *b, char *const *srcs, size_t n, size_t *changed)
 	if (diag_errors())
 		goto out;
 	gitdates_refresh(b->site, ps, n);
-	if (output_begin_update(&b->out, b->opts->out) < 0)
+	if (S_begin_update(b) < 0)
 		goto out;
 	for (size_t i = 0; i < n; i++) {
 		size_t k = ps[i]->index;
@@ -593,7 +604,7 @@ int build_update_site(struct build *b, size_t *changed)
 {
 	diag_reset();
 	*changed = 0;
-	if (output_begin_update(&b->out, b->opts->out) < 0)
+	if (S_begin_update(b) < 0)
 		return -1;
 	S_site_files(b);
 	check_site(b->site, b->ids, b->links, b->opts->check);

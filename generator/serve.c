@@ -1150,7 +1150,7 @@ int serve_run(const struct serve_opts *o)
 		 (unsigned long)(now.tv_nsec / 1000) ^ (unsigned long)getpid());
 
 	int status = 1;
-	char *tmp = NULL, *out = NULL;
+	char *tmp = NULL, *out = NULL, *cache = NULL;
 	struct MHD_Daemon *d = NULL;
 	bool v6 = false;
 	bool watching = false;
@@ -1171,9 +1171,10 @@ int serve_run(const struct serve_opts *o)
 		}
 		tmp = xstrdup(tmpl);
 		out = path_join(tmp, "public");
+		cache = path_join(tmp, "cache");        /* a private output's cache goes with it */
 	}
 	s.out = out;
-	s.bo = (struct build_opts){ .root = o->root, .out = out, .jobs = o->jobs, .serve = true };
+	s.bo = (struct build_opts){ .root = o->root, .out = out, .cache = cache, .jobs = o->jobs, .serve = true };
 
 	if (pipe2(s.stop_pipe, O_CLOEXEC) < 0 || pipe2(S_sig_pipe, O_CLOEXEC | O_NONBLOCK) < 0) {
 		fprintf(stderr, "toivo serve: error: cannot make a pipe: %s\n", strerror(errno));
@@ -1246,6 +1247,7 @@ out:
 		rm_rf(tmp);
 	free(tmp);
 	free(out);
+	free(cache);
 	free(s.errors);
 	pthread_cond_destroy(&s.cond);
 	pthread_mutex_destroy(&s.lock);
