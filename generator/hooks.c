@@ -1459,7 +1459,12 @@ static int S_protect(struct hooks *h, S_body fn, void *arg, const char *path, in
 			text = c + 5 + strspn(c + 5, "0123456789");
 			text += strspn(text, ": ");
 		}
-		if (file)
+		/* Stopping toivo stops every hook call: say it once. */
+		static atomic_bool told;
+		bool quiet = h->stopped && atomic_exchange(&told, true) && diag_errors() > 0;
+		if (quiet)
+			;       /* the build fails already, for the same reason */
+		else if (file)
 			diag_error(file, line, 0, "%s; fix this hook file", text);
 		else
 			diag_error(path, line, 0, "%s", text);
@@ -1469,7 +1474,7 @@ static int S_protect(struct hooks *h, S_body fn, void *arg, const char *path, in
 		lua_gc(L, LUA_GCCOLLECT);
 		h->mem_over = false;    /* room to read the traceback */
 		lua_getfield(L, LUA_REGISTRYINDEX, R_TRACE);
-		if (lua_isstring(L, -1)) {
+		if (lua_isstring(L, -1) && !h->stopped) {
 			struct buf tb = BUF_INIT;
 			S_clean_trace(&tb, lua_tostring(L, -1));
 			if (strchr(tb.data, '\n'))
