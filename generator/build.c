@@ -322,13 +322,14 @@ static void S_sitemap(struct build *b)
 struct copy_ctx {
 	struct build *b;
 	const char *prefix;
+	enum output_kind kind;
 };
 
 static void S_copy_one(void *ud, const char *full, const char *rel)
 {
 	struct copy_ctx *c = ud;
 	char *to = xasprintf("%s%s", c->prefix, rel);
-	output_copy(&c->b->out, to, full, full);
+	output_copy(&c->b->out, to, full, full, c->kind);
 	free(to);
 }
 
@@ -336,11 +337,12 @@ static void S_files(struct build *b)
 {
 	struct site *s = b->site;
 	char *assets = xasprintf("%s/assets", s->theme_dir);
-	struct copy_ctx c = { b, "assets/" };
+	struct copy_ctx c = { b, "assets/", OUTPUT_THEME_COPY };
 	vfs_walk(assets, S_copy_one, &c);
 	free(assets);
 	char *st = path_join(s->root, "static");
 	c.prefix = "";
+	c.kind = OUTPUT_COPY;
 	if (is_dir(st))
 		vfs_walk(st, S_copy_one, &c);
 	free(st);
@@ -354,7 +356,7 @@ static void S_files(struct build *b)
 		for (int k = 0; k < s->n_langs; k++) {
 			char *dp = site_dir_path(s, dir, k);
 			char *to = xasprintf("%s%s", dp, base);
-			output_copy(&b->out, to, from, from);
+			output_copy(&b->out, to, from, from, OUTPUT_COPY);
 			free(to);
 			free(dp);
 		}

@@ -17,6 +17,9 @@
 #include "vfs.h"
 
 
+static int S_write(struct output *o, const char *rel, const void *data, size_t len, const char *who,
+		   enum output_kind kind);
+
 /* A file held for output_commit when OUT is updated in place. */
 struct pending {
 	char *rel;      /* normalised */
@@ -495,7 +498,49 @@ static int S_hold(struct output *o, const char *rel, const void *data, size_t le
 	return 0;
 }
 
+/* Who writes each output path: a generated page (or other made file) and
+ * a copied file, or two copied files, must not land on the same path, or
+ * one would silently replace the other.  A theme asset may be replaced by
+ * a file of static/ (that is how a site changes its theme's files).
+ * 0, or -1 after reporting both files. */
+static int S_claim(struct output *o, const char *srel, const char *who, enum output_kind kind)
+{
+	char *mine = xasprintf("%c%s", "gtc"[kind], who ? who : "");
+	pthread_mutex_lock(&o->mu);
+	char *prev = hmap_put(&o->owners, srel, mine);
+	pthread_mutex_unlock(&o->mu);
+	if (!prev)
+		return 0;
+	enum output_kind pk = prev[0] == 'g' ? OUTPUT_MADE : prev[0] == 't' ? OUTPUT_THEME_COPY : OUTPUT_COPY;
+	int r = 0;
+	if (pk == OUTPUT_MADE && kind == OUTPUT_MADE) {
+		/* made twice (an alias and a rename): the link checks say so */
+	} else if (pk == OUTPUT_THEME_COPY && kind == OUTPUT_COPY) {
+		/* static/ replaces a theme asset */
+	} else if (kind == OUTPUT_MADE) {
+		diag_error(prev + 1, 0, 0, "this file would be replaced by %s/%s, which the build makes from %s; "
+			   "rename or move the file", o->out, srel, who);
+		r = -1;
+	} else if (pk == OUTPUT_MADE) {
+		diag_error(who, 0, 0, "this file would replace %s/%s, which the build makes from %s; "
+			   "rename or move the file", o->out, srel, prev + 1);
+		r = -1;
+	} else {
+		diag_error(who, 0, 0, "this file would replace %s/%s, a copy of %s; rename or move one of them",
+			   o->out, srel, prev + 1);
+		r = -1;
+	}
+	free(prev);
+	return r;
+}
+
 int output_write(struct output *o, const char *rel, const void *data, size_t len, const char *who)
+{
+	return S_write(o, rel, data, len, who, OUTPUT_MADE);
+}
+
+static int S_write(struct output *o, const char *rel, const void *data, size_t len, const char *who,
+		   enum output_kind kind)
 {
 	if (o->update)
 		return S_hold(o, rel, data, len, who);
@@ -503,6 +548,10 @@ int output_write(struct output *o, const char *rel, const void *data, size_t len
 	if (!full)
 		return -1;
 	const char *srel = full + o->stage_len + 1;
+	if (S_claim(o, srel, who, kind) < 0) {
+		free(full);
+		return -1;
+	}
 	if (o->reused) {
 		pthread_mutex_lock(&o->mu);
 		hmap_put(&o->written, srel, (void *)1);
@@ -530,7 +579,7 @@ int output_write(struct output *o, const char *rel, const void *data, size_t len
 	return r;
 }
 
-int output_copy(struct output *o, const char *rel, const char *from, const char *who)
+int output_copy(struct output *o, const char *rel, const char *from, const char *who, enum output_kind kind)
 {
 	char *data;
 	size_t len;
@@ -538,7 +587,7 @@ int output_copy(struct output *o, const char *rel, const char *from, const char 
 		diag_error(who, 0, 0, "cannot read %s: %s", from, file_strerror(errno));
 		return -1;
 	}
-	int r = output_write(o, rel, data, len, who);
+	int r = S_write(o, rel, data, len, who, kind);
 	free(data);
 	return r;
 }
@@ -612,6 +661,10 @@ static void S_done(struct output *o)
 	o->pend = NULL;
 	o->n_pend = o->cap_pend = 0;
 	hmap_free(&o->written);
+	for (size_t i = 0; i < o->owners.cap; i++)
+		if (o->owners.keys && o->owners.keys[i])
+			free(o->owners.vals[i]);
+	hmap_free(&o->owners);
 	free(o->stage);
 	free(o->out);
 	o->stage = o->out = NULL;

@@ -59,6 +59,7 @@ struct output {
 	bool reused;    /* the stage is an old tree: sweep what was not written */
 	pthread_mutex_t mu;
 	struct hmap written; /* stage-relative paths written (when reused) */
+	struct hmap owners;  /* stage-relative path -> kind letter + who wrote it */
 	bool update;    /* OUT is updated in place (output_begin_update) */
 	struct pending *pend; /* the files held for output_commit (update) */
 	size_t n_pend, cap_pend;
@@ -89,8 +90,13 @@ int output_begin_update(struct output *o, const char *out, const char *cache);
  * stage, creating folders.  rel must be a normalised relative path; one that
  * climbs out is refused (reported against `who`).  0 or -1. */
 int output_write(struct output *o, const char *rel, const void *data, size_t len, const char *who);
+/* What writes a file: output_write makes it; output_copy copies a file of
+ * the site (static/, beside the pages) or of the theme (its assets, which
+ * a file of static/ may replace).  Any other two writers of the same path
+ * are an error naming both. */
+enum output_kind { OUTPUT_MADE, OUTPUT_THEME_COPY, OUTPUT_COPY };
 /* Copies a file into the stage at rel.  0 or -1 (reported). */
-int output_copy(struct output *o, const char *rel, const char *from, const char *who);
+int output_copy(struct output *o, const char *rel, const char *from, const char *who, enum output_kind kind);
 int output_commit(struct output *o);
 void output_abort(struct output *o);
 
