@@ -1,4 +1,5 @@
 /* i18n.c - UI strings and dates. */
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -109,8 +110,10 @@ time_t i18n_parse_date(const char *s)
 	char tail;
 	if (!s || sscanf(s, "%4d-%2d-%2d%c", &y, &m, &d, &tail) < 3)
 		return -1;
-	if (m < 1 || m > 12 || d < 1 || d > 31 || y < 1900 || y > 9999)
-		return -1;
+	static const int days[] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
+	bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+	if (m < 1 || m > 12 || d < 1 || y < 1900 || y > 9999 || d > days[m - 1] + (m == 2 && leap))
+		return -1;      /* 2026-02-30 is no day, not 2 March */
 	struct tm tm = { .tm_year = y - 1900, .tm_mon = m - 1, .tm_mday = d, .tm_hour = 12 };
 	return timegm(&tm);
 }

@@ -12,6 +12,7 @@
 
 #include "buf.h"
 #include "diag.h"
+#include "name.h"
 #include "output.h"
 #include "util.h"
 #include "vfs.h"
@@ -406,7 +407,10 @@ static char *S_norm(const char *rel, const char *who)
 		free(norm);
 		return NULL;
 	}
-	return norm;
+	/* NFC, as every file system and web server agrees on */
+	char *nfc = name_nfc(norm);
+	free(norm);
+	return nfc;
 }
 
 static char *S_target(struct output *o, const char *rel, const char *who)
@@ -506,9 +510,26 @@ static int S_hold(struct output *o, const char *rel, const void *data, size_t le
 static int S_claim(struct output *o, const char *srel, const char *who, enum output_kind kind)
 {
 	char *mine = xasprintf("%c%s", "gtc"[kind], who ? who : "");
+	char *fold = name_fold(srel);
 	pthread_mutex_lock(&o->mu);
 	char *prev = hmap_put(&o->owners, srel, mine);
+	char *twin = NULL;      /* another path that folds the same */
+	if (!prev) {
+		const char *f = hmap_get(&o->folded, fold);
+		if (f && strcmp(f, srel))
+			twin = xasprintf("%s%c%s", f, 0, (char *)hmap_get(&o->owners, f) + 1);
+		else if (!f)
+			hmap_put(&o->folded, fold, xstrdup(srel));
+	}
 	pthread_mutex_unlock(&o->mu);
+	free(fold);
+	if (twin) {
+		diag_error(who, 0, 0, "%s/%s and %s/%s (from %s) differ only by upper and lower case or by how their "
+			   "letters are encoded (Unicode NFC/NFD), so they collide on macOS, Windows and in zip files; "
+			   "rename one of them", o->out, srel, o->out, twin, twin + strlen(twin) + 1);
+		free(twin);
+		return -1;
+	}
 	if (!prev)
 		return 0;
 	enum output_kind pk = prev[0] == 'g' ? OUTPUT_MADE : prev[0] == 't' ? OUTPUT_THEME_COPY : OUTPUT_COPY;
@@ -665,6 +686,10 @@ static void S_done(struct output *o)
 		if (o->owners.keys && o->owners.keys[i])
 			free(o->owners.vals[i]);
 	hmap_free(&o->owners);
+	for (size_t i = 0; i < o->folded.cap; i++)
+		if (o->folded.keys && o->folded.keys[i])
+			free(o->folded.vals[i]);
+	hmap_free(&o->folded);
 	free(o->stage);
 	free(o->out);
 	o->stage = o->out = NULL;

@@ -60,6 +60,7 @@ struct output {
 	pthread_mutex_t mu;
 	struct hmap written; /* stage-relative paths written (when reused) */
 	struct hmap owners;  /* stage-relative path -> kind letter + who wrote it */
+	struct hmap folded;  /* name_fold(path) -> the path */
 	bool update;    /* OUT is updated in place (output_begin_update) */
 	struct pending *pend; /* the files held for output_commit (update) */
 	size_t n_pend, cap_pend;

@@ -12,6 +12,7 @@
 #include "buf.h"
 #include "diag.h"
 #include "frontmatter.h"
+#include "name.h"
 #include "site.h"
 #include "util.h"
 #include "value.h"
@@ -332,7 +333,12 @@ static void S_scan(struct scan *sc, const char *dir, int depth)
 		char *path = path_join(full, names[i]);
 		char *rel = *dir ? xasprintf("%s/%s", dir, names[i]) : xstrdup(names[i]);
 		struct stat st;
-		if (lstat(path, &st) < 0) {
+		const char *why = name_problem(names[i]);
+		if (why) {
+			char *shown = name_shown(path);
+			diag_error(shown, 0, 0, "the name %s; rename it (letters, digits, '-' and '_' are safe everywhere)", why);
+			free(shown);
+		} else if (lstat(path, &st) < 0) {
 			diag_error(path, 0, 0, "cannot read: %s", strerror(errno));
 		} else if (S_ISLNK(st.st_mode)) {
 			diag_warn(path, 0, 0, "symbolic link skipped; copy the file into content/ instead");
@@ -397,7 +403,17 @@ struct site *site_load(const char *root)
 /* relating pages                                                     */
 /* ------------------------------------------------------------------ */
 
+static char *S_dir_path(const struct site *s, const char *dir, int lang);
+
 char *site_dir_path(const struct site *s, const char *dir, int lang)
+{
+	char *raw = S_dir_path(s, dir, lang);
+	char *nfc = name_nfc(raw);
+	free(raw);
+	return nfc;
+}
+
+static char *S_dir_path(const struct site *s, const char *dir, int lang)
 {
 	struct buf b = BUF_INIT;
 	buf_puts(&b, s->langs[lang].code);
@@ -462,9 +478,20 @@ static struct page *S_order(struct page *p, struct page *prev)
 	return prev;
 }
 
+/* Whether a and b are one name to a case-blind, normalising file system. */
+static bool S_same_folded(const char *a, const char *b)
+{
+	char *fa = name_fold(a), *fb = name_fold(b);
+	bool same = !strcmp(fa, fb);
+	free(fa);
+	free(fb);
+	return same;
+}
+
 int site_link(struct site *s)
 {
 	int errors = 0;
+	struct hmap folded = HMAP_INIT;  /* folded URL -> page (name_fold) */
 	/* Folder pages first: their slugs shape the URLs of everything below. */
 	for (size_t i = 0; i < s->n_pages; i++) {
 		struct page *p = s->pages[i];
@@ -491,13 +518,28 @@ int site_link(struct site *s)
 		if (ix) {
 			p->path = dp;
 		} else {
-			p->path = xasprintf("%s%s/", dp, p->slug ? p->slug : p->name);
+			/* NFC: the form every file system and server agrees on */
+			char *raw = xasprintf("%s%s/", dp, p->slug ? p->slug : p->name);
+			p->path = name_nfc(raw);
+			free(raw);
 			free(dp);
 		}
 		struct page *other = hmap_put(&s->by_path, p->path, p);
-		if (other) {
+		char *fold = name_fold(p->path);
+		struct page *same = hmap_put(&folded, fold, p);
+		free(fold);
+		if (other && S_same_folded(p->src, other->src)) {
+			diag_error(p->src, 1, 1, "the name is the name of %s written in another Unicode form (NFC/NFD), "
+				   "so both are /%s; remove one of them", other->src, p->path);
+			errors++;
+		} else if (other) {
 			diag_error(p->src, 1, 1, "URL /%s is also the URL of %s; change the slug or the file name of one of them",
 				   p->path, other->src);
+			errors++;
+		} else if (same) {
+			diag_error(p->src, 1, 1, "URL /%s differs from /%s of %s only by upper and lower case or by how "
+				   "its letters are encoded (Unicode NFC/NFD), so the two collide on macOS, Windows and in zip "
+				   "files; rename one of them", p->path, same->path, same->src);
 			errors++;
 		}
 		/* The translation key pairs NAME.fi.md with NAME.en.md. */
@@ -559,6 +601,7 @@ int site_link(struct site *s)
 	for (int k = 0; k < s->n_langs; k++)
 		if (s->langs[k].home)
 			S_order(s->langs[k].home, NULL);
+	hmap_free(&folded);
 	return errors;
 }
 

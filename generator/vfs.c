@@ -19,6 +19,7 @@
 
 #include "diag.h"
 #include "embed.h"
+#include "name.h"
 #include "util.h"
 #include "vfs.h"
 
@@ -136,7 +137,12 @@ static void S_walk_disk(const char *dir, const char *rel,
 		char *r = *rel ? path_join(rel, names[i]) : xstrdup(names[i]);
 		char *f = path_join(dir, r);
 		struct stat st;
-		if (lstat(f, &st) == 0) {
+		const char *why = name_problem(names[i]);
+		if (why) {
+			char *shown = name_shown(f);
+			diag_error(shown, 0, 0, "the name %s; rename it (letters, digits, '-' and '_' are safe everywhere)", why);
+			free(shown);
+		} else if (lstat(f, &st) == 0) {
 			if (S_ISDIR(st.st_mode))
 				S_walk_disk(dir, r, fn, ud);
 			else if (S_ISREG(st.st_mode))
