@@ -62,7 +62,7 @@ while true do pcall(coroutine.close, co) end'
 runaway "a memory bomb caught by pcall in a coroutine stops" 'hook used more than 256 MiB of memory' '
 local co = coroutine.wrap(function()
   local t = {}
-  while true do pcall(function() for i = 1, 1e9 do t[#t + 1] = ("x"):rep(1000) .. i end end) end
+  while true do pcall(function() for i = 1, 1e9 do t[#t + 1] = ("x"):rep(1 << 20) .. i end end) end
 end)
 while true do pcall(co) end'
 
