@@ -307,13 +307,14 @@ static void S_sitemap(struct build *b)
 struct copy_ctx {
 	struct build *b;
 	const char *prefix;
+	enum output_kind kind;
 };
 
 static void S_copy_one(void *ud, const char *full, const char *rel)
 {
 	struct copy_ctx *c = ud;
 	char *to = xasprintf("%s%s", c->prefix, rel);
-	output_copy(&c->b->out, to, full, full);
+	output_copy(&c->b->out, to, full, full, c->kind);
 	free(to);
 }
 
@@ -321,11 +322,12 @@ static void S_files(struct build *b)
 {
 	struct site *s = b->site;
 	char *assets = xasprintf("%s/assets", s->theme_dir);
-	struct copy_ctx c = { b, "assets/" };
+	struct copy_ctx c = { b, "assets/", OUTPUT_THEME_COPY };
 	vfs_walk(assets, S_copy_one, &c);
 	free(assets);
 	char *st = path_join(s->root, "static");
 	c.prefix = "";
+	c.kind = OUTPUT_COPY;
 	if (is_dir(st))
 		vfs_walk(st, S_copy_one, &c);
 	free(st);
@@ -339,7 +341,7 @@ static void S_files(struct build *b)
 		for (int k = 0; k < s->n_langs; k++) {
 			char *dp = site_dir_path(s, dir, k);
 			char *to = xasprintf("%s%s", dp, base);
-			output_copy(&b->out, to, from, from);
+			output_copy(&b->out, to, from, from, OUTPUT_COPY);
 			free(to);
 			free(dp);
 		}
@@ -455,7 +457,10 @@ int build_run_keep(const struct build_opts *o, struct build **keep)
 	b->env.pdf = o->pdf;
 	if (diag_errors())
 		goto out;
-	if (output_check_place(o->out, o->root) < 0 || output_begin(&b->out, o->out) < 0)
+	char *cache = o->cache ? xstrdup(o->cache) : output_cache_dir(o->root);
+	int begun = output_check_place(o->out, o->root) < 0 ? -1 : output_begin(&b->out, o->out, cache);
+	free(cache);
+	if (begun < 0)
 		goto out;
 	staged = true;
 
@@ -473,6 +478,7 @@ int build_run_keep(const struct build_opts *o, struct build **keep)
 	struct hooks_config hc = {
 		.site_dir = o->root, .markdown = S_hook_markdown,
 		.translate = S_hook_translate, .ud = b,
+		.max_instructions = b->site->hook_instructions, .max_seconds = b->site->hook_seconds,
 	};
 	for (int i = 0; i < jobs; i++) {
 		b->hooks[i] = hooks_new(&hc);
@@ -521,6 +527,14 @@ out:
 	return 0;
 }
 
+static int S_begin_update(struct build *b)
+{
+	char *cache = b->opts->cache ? xstrdup(b->opts->cache) : output_cache_dir(b->opts->root);
+	int r = output_begin_update(&b->out, b->opts->out, cache);
+	free(cache);
+	return r;
+}
+
 int build_update(struct build *b, char *const *srcs, size_t n, size_t *changed)
 {
 	diag_reset();
@@ -535,7 +549,7 @@ int build_update(struct build *b, char *const *srcs, size_t n, size_t *changed)
 	if (diag_errors())
 		goto out;
 	gitdates_refresh(b->site, ps, n);
-	if (output_begin_update(&b->out, b->opts->out) < 0)
+	if (S_begin_update(b) < 0)
 		goto out;
 	for (size_t i = 0; i < n; i++) {
 		size_t k = ps[i]->index;
@@ -567,7 +581,7 @@ int build_update_site(struct build *b, size_t *changed)
 {
 	diag_reset();
 	*changed = 0;
-	if (output_begin_update(&b->out, b->opts->out) < 0)
+	if (S_begin_update(b) < 0)
 		return -1;
 	S_site_files(b);
 	check_site(b->site, b->ids, b->links, b->opts->check);

@@ -10,6 +10,7 @@ struct buf;
 struct build_opts {
 	const char *root;       /* the site's folder */
 	const char *out;        /* the output folder */
+	const char *cache;      /* the cache folder; NULL: the site's .toivo-cache */
 	int jobs;               /* worker threads; 0 = one per core */
 	bool check;             /* toivo check: links and translations are checked, problems are errors */
 	bool serve;             /* add the live-reload script */

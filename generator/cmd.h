@@ -21,6 +21,7 @@ int cmd_pdf(int argc, char **argv);
 int cmd_publish(int argc, char **argv);
 int cmd_new(int argc, char **argv);
 int cmd_template(int argc, char **argv);
+int cmd_clean(int argc, char **argv);
 void cmd_usage(FILE *f);
 
 #endif

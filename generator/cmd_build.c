@@ -65,10 +65,13 @@ int cmd_check(int argc, char **argv)
 		return 1;
 	}
 	char *dest = path_join(tmpl, "public");
+	char *cache = path_join(tmpl, "cache");    /* nothing of a check stays in the site */
 	o.out = dest;
+	o.cache = cache;
 	r = build_run(&o);
 	rm_rf(tmpl);
 	free(dest);
+	free(cache);
 	if (r == 0)
 		diag_line("toivo check: no problems found\n");
 	return r;

@@ -131,13 +131,15 @@ int cmd_publish(int argc, char **argv)
 		goto out;
 	}
 	char *dest = path_join(tmpl, "public");
-	struct build_opts bo = { .root = root, .out = dest, .quiet = true };
+	char *cache = path_join(tmpl, "cache");    /* a temporary output's cache goes with it */
+	struct build_opts bo = { .root = root, .out = dest, .cache = cache, .quiet = true };
 	if (build_run(&bo) != 0)
 		diag_error(NULL, 0, 0, "the site did not build (see above); fix it, nothing was published");
 	else
 		rc = publish_finish(p, dest) < 0 ? 1 : 0;
 	rm_rf(tmpl);
 	free(dest);
+	free(cache);
 out:
 	publish_end(p);
 	value_free(cfg);

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "cmd.h"
+#include "diag.h"
 #include "serve.h"
 #include "util.h"
 
@@ -99,7 +100,7 @@ int cmd_serve(int argc, char **argv)
 			char *end;
 			long p = strtol(val, &end, 10);
 			if (!*val || *end || p < 1 || p > 65535) {
-				fprintf(stderr, "toivo serve: error: --port must be a number from 1 to 65535, not '%s'\n", val);
+				diag_error(NULL, 0, 0, "--port must be a number from 1 to 65535, not '%s'", val);
 				return 2;
 			}
 			o.port = (int)p;
@@ -116,35 +117,35 @@ int cmd_serve(int argc, char **argv)
 			}
 			struct in6_addr tmp;
 			if (inet_pton(AF_INET, val, &tmp) != 1 && inet_pton(AF_INET6, val, &tmp) != 1) {
-				fprintf(stderr, "toivo serve: error: --bind needs an IPv4 or IPv6 address such as 127.0.0.1 "
-					"or ::1, not '%s'\n", val);
+				diag_error(NULL, 0, 0, "--bind needs an IPv4 or IPv6 address such as 127.0.0.1 "
+					"or ::1, not '%s'", val);
 				return 2;
 			}
 			o.bind = val;
 		} else {
-			fprintf(stderr, "toivo serve: error: unknown option '%s'; see 'toivo --help'\n", a);
+			diag_error(NULL, 0, 0, "unknown option '%s'; see 'toivo --help'", a);
 			return 2;
 		}
 		continue;
 missing:
-		fprintf(stderr, "toivo serve: error: option '%s' needs a value; see 'toivo --help'\n", a);
+		diag_error(NULL, 0, 0, "option '%s' needs a value; see 'toivo --help'", a);
 		return 2;
 	}
 	char *cfg = path_join(o.root, "site.yaml");
 	bool have = is_file(cfg);
+	if (!have)
+		diag_error(cfg, 0, 0, "site.yaml not found; run toivo serve in a site's folder "
+			   "or name the folder with -s DIR");
 	free(cfg);
-	if (!have) {
-		fprintf(stderr, "toivo serve: error: %s/site.yaml not found; run toivo serve in a site's folder "
-			"or name the folder with -s DIR\n", o.root);
+	if (!have)
 		return 1;
-	}
 	if (o.out && S_out_inside_watched(o.root, o.out)) {
-		fprintf(stderr, "toivo serve: error: the output folder %s is inside a folder that is watched for "
-			"changes; choose another with -o OUT\n", o.out);
+		diag_error(o.out, 0, 0, "the output folder is inside a folder that is watched for "
+			   "changes; choose another with -o OUT");
 		return 2;
 	}
 	if (!S_loopback(o.bind))
-		fprintf(stderr, "toivo serve: warning: listening on %s makes the preview reachable from other "
-			"machines; use --bind 127.0.0.1 to keep it on this one\n", o.bind);
+		diag_warn(NULL, 0, 0, "listening on %s makes the preview reachable from other "
+			"machines; use --bind 127.0.0.1 to keep it on this one", o.bind);
 	return serve_run(&o);
 }

@@ -4,6 +4,7 @@
 
 #include "diag.h"
 #include "frontmatter.h"
+#include "i18n.h"
 #include "util.h"
 #include "value.h"
 #include "yamldoc.h"
@@ -80,6 +81,15 @@ static int S_check(struct value *fm, const char *path)
 				diag_error(path, a->line, a->col, "an alias must be text (a URL path such as /fi/vanha/)");
 				bad = -1;
 			}
+		}
+	}
+	static const char *const dates[] = { "date", "reviewed" };
+	for (size_t i = 0; i < sizeof dates / sizeof dates[0]; i++) {
+		const struct value *v = value_get(fm, dates[i]);
+		if (v && v->kind == V_STR && i18n_parse_date(v->u.str.s) == (time_t)-1) {
+			diag_error(path, v->line, v->col, "%s: '%s' is not a date of the calendar; write YYYY-MM-DD "
+				   "with a month from 01 to 12 and a day that the month has", dates[i], v->u.str.s);
+			bad = -1;
 		}
 	}
 	const char *slug = value_string(value_get(fm, "slug"));

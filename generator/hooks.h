@@ -27,9 +27,13 @@ struct hooks_config {
 	const char *(*translate)(void *ud, const char *lang, const char *key);
 	void *ud;
 	long max_instructions;          /* per hook call; 0: the default (50 million) */
+	double max_seconds;             /* wall-clock time per hook call; 0: the default (10) */
 	size_t max_memory;              /* per state, bytes; 0: the default (256 MiB) */
 };
 
+/* Makes every running and later hook call fail at once ("the build was
+ * interrupted"); async-signal-safe, for SIGTERM and Ctrl-C. */
+void hooks_interrupt(void);
 /* Loads the hooks; NULL after reporting errors. */
 struct hooks *hooks_new(const struct hooks_config *cfg);
 void hooks_free(struct hooks *h);

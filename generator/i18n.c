@@ -1,4 +1,5 @@
 /* i18n.c - UI strings and dates. */
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,8 +18,13 @@ static int S_load(struct value *map, const char *path)
 {
 	char *text;
 	size_t len;
-	if (vfs_read(&text, &len, path) < 0)
-		return 0;
+	errno = 0;
+	if (vfs_read(&text, &len, path) < 0) {
+		if (errno == ENOENT)
+			return 0;
+		diag_error(path, 0, 0, "cannot read: %s", file_strerror(errno));
+		return 1;
+	}
 	const char *shown = str_starts_with(path, "builtin:") ? path + 8 : path;
 	struct value *v;
 	int r = yamldoc_parse(&v, text, len, shown, 0);
@@ -117,8 +123,10 @@ time_t i18n_parse_date(const char *s)
 	/* Exactly three fields: text after the day is not a date. */
 	if (!s || sscanf(s, "%4d-%2d-%2d%c", &y, &m, &d, &tail) != 3)
 		return -1;
-	if (m < 1 || m > 12 || d < 1 || d > 31 || y < 1900 || y > 9999)
-		return -1;
+	static const int days[] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
+	bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+	if (m < 1 || m > 12 || d < 1 || y < 1900 || y > 9999 || d > days[m - 1] + (m == 2 && leap))
+		return -1;      /* 2026-02-30 is no day, not 2 March */
 	struct tm tm = { .tm_year = y - 1900, .tm_mon = m - 1, .tm_mday = d, .tm_hour = 12 };
 	time_t t = timegm(&tm);
 	/* timegm moves 2023-02-30 to March: such a day does not exist. */

@@ -17,6 +17,7 @@ static const char usage[] =
 	"                 [--dry-run] [--force] [--allow-dirty]\n"
 	"  toivo new      [--lang fi,en] [--title T] DIR   a new course site that builds at once\n"
 	"  toivo template FILE [DATA]                 render one template with YAML/JSON data\n"
+	"  toivo clean    [-s DIR] [--output]         remove the site's cache (.toivo-cache/)\n"
 	"\n"
 	"  -s DIR   the site's root folder (default: .)\n"
 	"  --help, --version   (man toivo: the whole manual)\n"
@@ -80,6 +81,13 @@ static const struct {
 		 "  --title TITLE    the course's title in every language\n" },
 	{ "template", "usage: toivo template FILE [DATA]\n\n"
 		      "Renders one Mustache template with data from a YAML or JSON file.\n" },
+	{ "clean", "usage: toivo clean [-s DIR] [--output]\n\n"
+		   "Removes the site's cache folder DIR/.toivo-cache (the build folders kept\n"
+		   "for the next build, and their locks), and what older versions of toivo\n"
+		   "left beside the output (.public.toivo-prev).  The next build is a full\n"
+		   "one.  See docs/where-toivo-writes.md.\n\n"
+		   "  -s, --site DIR   the site's root folder (default: .)\n"
+		   "  --output         remove the output folder DIR/public too\n" },
 };
 
 static bool S_wants_help(int argc, char **argv)
@@ -114,6 +122,7 @@ int main(int argc, char **argv)
 		{ "publish", cmd_publish },
 		{ "new", cmd_new },
 		{ "template", cmd_template },
+		{ "clean", cmd_clean },
 	};
 	if (S_wants_help(argc, argv))
 		for (size_t i = 0; i < sizeof S_help / sizeof S_help[0]; i++)

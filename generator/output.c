@@ -1,25 +1,25 @@
 /* output.c - stage, write, swap. */
 #include <dirent.h>
 #include <errno.h>
-#include <signal.h>
-#include <stdatomic.h>
 #include <fcntl.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include "buf.h"
 #include "diag.h"
+#include "name.h"
 #include "output.h"
 #include "util.h"
 #include "vfs.h"
 
-static void S_sweep(const char *stage);
-static void S_discard(const char *path, const char *stage);
+
+static int S_write(struct output *o, const char *rel, const void *data, size_t len, const char *who,
+		   enum output_kind kind);
 
 /* A file held for output_commit when OUT is updated in place. */
 struct pending {
@@ -108,67 +108,268 @@ int output_check_place(const char *out, const char *root)
 	return r;
 }
 
-int output_begin(struct output *o, const char *out)
+char *output_cache_dir(const char *root)
+{
+	return path_join(root, ".toivo-cache");
+}
+
+/* ------------------------------------------------------------------ */
+/* the lock                                                           */
+/* ------------------------------------------------------------------ */
+
+struct output_lock {
+	char *path;             /* the lock file, or the folder locked */
+	int fd;
+	int refs;               /* takes by this process */
+	struct output_lock *next;
+};
+
+static pthread_mutex_t S_locks_mu = PTHREAD_MUTEX_INITIALIZER;
+static struct output_lock *S_locks;
+
+/* FNV-1a of s, to name an output's folder in the cache. */
+static unsigned long long S_hash(const char *s)
+{
+	unsigned long long h = 14695981039346656037ull;
+	for (; *s; s++) {
+		h ^= (unsigned char)*s;
+		h *= 1099511628211ull;
+	}
+	return h;
+}
+
+/* CACHE/out-KEY, the cache folder of the output out (created), or NULL
+ * when it cannot be made. */
+static char *S_keydir(const char *cache, const char *out)
+{
+	char *real = S_real(out);
+	if (!cache || !real) {
+		free(real);
+		return NULL;
+	}
+	char *dir = xasprintf("%s/out-%016llx", cache, S_hash(real));
+	free(real);
+	if (mkdir_p(dir) < 0) {
+		free(dir);
+		return NULL;
+	}
+	return dir;
+}
+
+/* "toivo build" (the first two words of this process's command line). */
+static void S_whoami(char *out, size_t size)
+{
+	snprintf(out, size, "toivo");
+	int fd = open("/proc/self/cmdline", O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return;
+	char b[256];
+	ssize_t n = read(fd, b, sizeof b - 1);
+	close(fd);
+	if (n <= 0)
+		return;
+	b[n] = '\0';
+	const char *base = strrchr(b, '/');
+	size_t l0 = strlen(b);
+	const char *sub = (size_t)n > l0 + 1 ? b + l0 + 1 : "";
+	snprintf(out, size, "%.40s%s%.40s", base ? base + 1 : b, *sub && *sub != '-' ? " " : "", *sub != '-' ? sub : "");
+}
+
+struct output_lock *output_lock_take(const char *cache, const char *out)
+{
+	char *dir = S_keydir(cache, out);
+	char *path;
+	if (dir) {
+		path = path_join(dir, "lock");
+	} else {
+		/* no cache: the folder that holds OUT is the lock */
+		char *c = xstrdup(out);
+		size_t n = strlen(c);
+		while (n > 1 && c[n - 1] == '/')
+			c[--n] = '\0';
+		path = path_dir(c);
+		if (!*path) {
+			free(path);
+			path = xstrdup(".");
+		}
+		free(c);
+	}
+	free(dir);
+	pthread_mutex_lock(&S_locks_mu);
+	struct output_lock *l;
+	for (l = S_locks; l; l = l->next)
+		if (!strcmp(l->path, path))
+			break;
+	if (l) {
+		l->refs++;
+		free(path);
+		goto out;
+	}
+	int fd = is_dir(path) ? open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+			      : open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0644);
+	if (fd < 0) {
+		diag_error(path, 0, 0, "cannot open the lock of the output folder: %s; check the permissions of the site's folder",
+			   strerror(errno));
+		free(path);
+		goto out;
+	}
+	if (flock(fd, LOCK_EX | LOCK_NB) < 0) {
+		char who[200] = "";
+		ssize_t n = pread(fd, who, sizeof who - 1, 0);
+		who[n > 0 ? n : 0] = '\0';
+		who[strcspn(who, "\n")] = '\0';
+		diag(DIAG_NOTE, out, 0, 0, "waiting for %s, which is writing this output folder",
+		     *who ? who : "another toivo");
+		while (flock(fd, LOCK_EX) < 0 && errno == EINTR)
+			;
+	}
+	char me[128], line[200];
+	S_whoami(me, sizeof me);
+	int k = snprintf(line, sizeof line, "%s (process %ld)\n", me, (long)getpid());
+	if (!is_dir(path) && ftruncate(fd, 0) == 0 && pwrite(fd, line, (size_t)k, 0) < 0) {
+		/* only the message of a waiting build would lack the name */
+	}
+	l = xcalloc(1, sizeof *l);
+	l->path = path;
+	l->fd = fd;
+	l->refs = 1;
+	l->next = S_locks;
+	S_locks = l;
+out:
+	pthread_mutex_unlock(&S_locks_mu);
+	return l;
+}
+
+void output_lock_release(struct output_lock *l)
+{
+	if (!l)
+		return;
+	pthread_mutex_lock(&S_locks_mu);
+	if (--l->refs == 0) {
+		for (struct output_lock **p = &S_locks; *p; p = &(*p)->next)
+			if (*p == l) {
+				*p = l->next;
+				break;
+			}
+		close(l->fd);   /* releases the flock */
+		free(l->path);
+		free(l);
+	}
+	pthread_mutex_unlock(&S_locks_mu);
+}
+
+/* Removes what older versions of toivo kept beside OUT: the previous tree
+ * (.OUT.toivo-prev) and the trees they were removing (.OUT.toivo-old.*). */
+static void S_remove_legacy(const char *parent, const char *base)
+{
+	DIR *d = opendir(*parent ? parent : ".");
+	struct dirent *e;
+	char *prev = xasprintf(".%s.toivo-prev", base), *old = xasprintf(".%s.toivo-old.", base);
+	while (d && (e = readdir(d))) {
+		if (strcmp(e->d_name, prev) && strncmp(e->d_name, old, strlen(old)))
+			continue;
+		char *full = *parent ? path_join(parent, e->d_name) : xstrdup(e->d_name);
+		rm_rf(full);
+		free(full);
+	}
+	if (d)
+		closedir(d);
+	free(prev);
+	free(old);
+}
+
+static bool S_same_fs(const char *a, const char *b)
+{
+	struct stat sa, sb;
+	return stat(a, &sa) == 0 && stat(b, &sb) == 0 && sa.st_dev == sb.st_dev;
+}
+
+int output_begin(struct output *o, const char *out, const char *cache)
 {
 	memset(o, 0, sizeof *o);
 	o->out = xstrdup(out);
 	o->old_fd = -1;
 	struct stat st;
+	char *parent = NULL, *keydir = NULL;
 	if (stat(out, &st) == 0 && !S_ISDIR(st.st_mode)) {
 		diag_error(out, 0, 0, "the output path is a file, not a folder; remove it or choose another with -o");
 		goto fail;
 	}
-	char *parent = path_dir(out);
+	char *trimmed = xstrdup(out);
+	size_t tl = strlen(trimmed);
+	while (tl > 1 && trimmed[tl - 1] == '/')
+		trimmed[--tl] = '\0';
+	parent = path_dir(trimmed);
+	const char *base = strrchr(trimmed, '/');
+	base = base ? base + 1 : trimmed;
 	if (*parent && mkdir_p(parent) < 0) {
-		diag_error(parent, 0, 0, "cannot create the output's folder: %s; check its permissions and the free space", strerror(errno));
-		free(parent);
+		diag_error(parent, 0, 0, "cannot create the output's folder: %s", strerror(errno));
+		free(trimmed);
 		goto fail;
 	}
-	const char *base = strrchr(out, '/');
-	base = base ? base + 1 : out;
-	o->stage = xasprintf("%s%s.%s.toivo-stage", parent, *parent ? "/" : "", base);
-	o->prev = xasprintf("%s%s.%s.toivo-prev", parent, *parent ? "/" : "", base);
-	free(parent);
-	S_sweep(o->stage);
-	/* The stage is the tree the last swap replaced, or one that a killed
-	 * build left: everything in it is rewritten or removed. */
+	o->lock = output_lock_take(cache, out);
+	if (!o->lock) {
+		free(trimmed);
+		goto fail;
+	}
+	S_remove_legacy(parent, base);
+	/* The stage lives in the cache, where the tree that the swap replaces
+	 * stays as the next build's stage; the swap is a rename, so only when
+	 * the cache is on OUT's file system.  Else the stage is beside OUT
+	 * for the build's time only. */
+	keydir = S_keydir(cache, out);
+	if (keydir && S_same_fs(keydir, *parent ? parent : ".")) {
+		o->stage = path_join(keydir, "stage");
+	} else {
+		o->stage = xasprintf("%s%s.%s.toivo-stage", parent, *parent ? "/" : "", base);
+		o->beside = true;
+	}
+	free(trimmed);
+	/* A stage that is there is the tree the last swap replaced, or one
+	 * that a killed build left: everything in it is rewritten or removed. */
 	if (lstat(o->stage, &st) == 0 && S_ISDIR(st.st_mode)) {
-		o->reused = true;
-		if (lstat(o->prev, &st) == 0)
-			S_discard(o->prev, o->stage);
-	} else if (rename(o->prev, o->stage) == 0) {
 		o->reused = true;
 	} else {
 		rm_rf(o->stage);
 		if (mkdir(o->stage, 0755) < 0) {
-			diag_error(o->stage, 0, 0, "cannot create the build folder next to the output: %s; check the permissions of its folder",
+			diag_error(o->stage, 0, 0, "cannot create the build folder: %s; check the permissions of its folder",
 				   strerror(errno));
 			goto fail;
 		}
 	}
 	o->stage_len = strlen(o->stage);
-	pthread_mutex_init(&o->lock, NULL);
+	pthread_mutex_init(&o->mu, NULL);
 	o->old_fd = open(out, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	free(parent);
+	free(keydir);
 	return 0;
 fail:
+	output_lock_release(o->lock);
+	o->lock = NULL;
+	free(parent);
+	free(keydir);
 	free(o->stage);
-	free(o->prev);
 	free(o->out);
-	o->stage = o->prev = o->out = NULL;
+	o->stage = o->out = NULL;
 	return -1;
 }
 
-int output_begin_update(struct output *o, const char *out)
+int output_begin_update(struct output *o, const char *out, const char *cache)
 {
 	memset(o, 0, sizeof *o);
+	o->lock = output_lock_take(cache, out);
+	if (!o->lock)
+		return -1;
 	o->old_fd = open(out, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (o->old_fd < 0) {
 		diag_error(out, 0, 0, "cannot open the output folder: %s; build the whole site again", strerror(errno));
+		output_lock_release(o->lock);
+		o->lock = NULL;
 		return -1;
 	}
 	o->out = xstrdup(out);
 	o->update = true;
-	pthread_mutex_init(&o->lock, NULL);
+	pthread_mutex_init(&o->mu, NULL);
 	return 0;
 }
 
@@ -206,7 +407,10 @@ static char *S_norm(const char *rel, const char *who)
 		free(norm);
 		return NULL;
 	}
-	return norm;
+	/* NFC, as every file system and web server agrees on */
+	char *nfc = name_nfc(norm);
+	free(norm);
+	return nfc;
 }
 
 static char *S_target(struct output *o, const char *rel, const char *who)
@@ -291,14 +495,73 @@ static int S_hold(struct output *o, const char *rel, const void *data, size_t le
 	char *copy = xmalloc(len + 1);
 	memcpy(copy, data, len);
 	copy[len] = '\0';
-	pthread_mutex_lock(&o->lock);
+	pthread_mutex_lock(&o->mu);
 	o->pend = xgrow(o->pend, &o->cap_pend, o->n_pend, sizeof *o->pend);
 	o->pend[o->n_pend++] = (struct pending){ norm, copy, len, xstrdup(who ? who : "") };
-	pthread_mutex_unlock(&o->lock);
+	pthread_mutex_unlock(&o->mu);
 	return 0;
 }
 
+/* Who writes each output path: a generated page (or other made file) and
+ * a copied file, or two copied files, must not land on the same path, or
+ * one would silently replace the other.  A theme asset may be replaced by
+ * a file of static/ (that is how a site changes its theme's files).
+ * 0, or -1 after reporting both files. */
+static int S_claim(struct output *o, const char *srel, const char *who, enum output_kind kind)
+{
+	char *mine = xasprintf("%c%s", "gtc"[kind], who ? who : "");
+	char *fold = name_fold(srel);
+	pthread_mutex_lock(&o->mu);
+	char *prev = hmap_put(&o->owners, srel, mine);
+	char *twin = NULL;      /* another path that folds the same */
+	if (!prev) {
+		const char *f = hmap_get(&o->folded, fold);
+		if (f && strcmp(f, srel))
+			twin = xasprintf("%s%c%s", f, 0, (char *)hmap_get(&o->owners, f) + 1);
+		else if (!f)
+			hmap_put(&o->folded, fold, xstrdup(srel));
+	}
+	pthread_mutex_unlock(&o->mu);
+	free(fold);
+	if (twin) {
+		diag_error(who, 0, 0, "%s/%s and %s/%s (from %s) differ only by upper and lower case or by how their "
+			   "letters are encoded (Unicode NFC/NFD), so they collide on macOS, Windows and in zip files; "
+			   "rename one of them", o->out, srel, o->out, twin, twin + strlen(twin) + 1);
+		free(twin);
+		return -1;
+	}
+	if (!prev)
+		return 0;
+	enum output_kind pk = prev[0] == 'g' ? OUTPUT_MADE : prev[0] == 't' ? OUTPUT_THEME_COPY : OUTPUT_COPY;
+	int r = 0;
+	if (pk == OUTPUT_MADE && kind == OUTPUT_MADE) {
+		/* made twice (an alias and a rename): the link checks say so */
+	} else if (pk == OUTPUT_THEME_COPY && kind == OUTPUT_COPY) {
+		/* static/ replaces a theme asset */
+	} else if (kind == OUTPUT_MADE) {
+		diag_error(prev + 1, 0, 0, "this file would be replaced by %s/%s, which the build makes from %s; "
+			   "rename or move the file", o->out, srel, who);
+		r = -1;
+	} else if (pk == OUTPUT_MADE) {
+		diag_error(who, 0, 0, "this file would replace %s/%s, which the build makes from %s; "
+			   "rename or move the file", o->out, srel, prev + 1);
+		r = -1;
+	} else {
+		diag_error(who, 0, 0, "this file would replace %s/%s, a copy of %s; rename or move one of them",
+			   o->out, srel, prev + 1);
+		r = -1;
+	}
+	free(prev);
+	return r;
+}
+
 int output_write(struct output *o, const char *rel, const void *data, size_t len, const char *who)
+{
+	return S_write(o, rel, data, len, who, OUTPUT_MADE);
+}
+
+static int S_write(struct output *o, const char *rel, const void *data, size_t len, const char *who,
+		   enum output_kind kind)
 {
 	if (o->update)
 		return S_hold(o, rel, data, len, who);
@@ -306,10 +569,14 @@ int output_write(struct output *o, const char *rel, const void *data, size_t len
 	if (!full)
 		return -1;
 	const char *srel = full + o->stage_len + 1;
+	if (S_claim(o, srel, who, kind) < 0) {
+		free(full);
+		return -1;
+	}
 	if (o->reused) {
-		pthread_mutex_lock(&o->lock);
+		pthread_mutex_lock(&o->mu);
 		hmap_put(&o->written, srel, (void *)1);
-		pthread_mutex_unlock(&o->lock);
+		pthread_mutex_unlock(&o->mu);
 	}
 	/* Unchanged: the stage gets OUT's file (or has it already). */
 	struct stat ost;
@@ -333,89 +600,17 @@ int output_write(struct output *o, const char *rel, const void *data, size_t len
 	return r;
 }
 
-int output_copy(struct output *o, const char *rel, const char *from, const char *who)
+int output_copy(struct output *o, const char *rel, const char *from, const char *who, enum output_kind kind)
 {
 	char *data;
 	size_t len;
 	if (vfs_read(&data, &len, from) < 0) {
-		diag_error(who, 0, 0, "cannot read %s: %s; check the file's permissions", from, strerror(errno));
+		diag_error(who, 0, 0, "cannot read %s: %s", from, file_strerror(errno));
 		return -1;
 	}
-	int r = output_write(o, rel, data, len, who);
+	int r = S_write(o, rel, data, len, who, kind);
 	free(data);
 	return r;
-}
-
-/* The name of an old tree being removed: ".OUT.toivo-old.PID.N" next to
- * the stage ".OUT.toivo-stage". */
-static char *S_trash_prefix(const char *stage)
-{
-	size_t n = strlen(stage) - strlen("stage");
-	return xasprintf("%.*sold.", (int)n, stage);
-}
-
-/* Removes the old tree (at the stage path after the swap) without making
- * the build wait: removing a tree of 10 000 folders takes ~0.1 s of CPU
- * but seconds of waiting on a busy disk.  The tree is renamed out of the
- * way, so the next build's stage never meets it, and a detached `rm -rf`
- * removes it.  Only async-signal-safe calls between fork and exec: serve
- * has other threads. */
-static void S_discard(const char *path, const char *stage)
-{
-	static atomic_ulong seq;
-	char *pre = S_trash_prefix(stage);
-	char *trash = xasprintf("%s%ld.%lu", pre, (long)getpid(), (unsigned long)atomic_fetch_add(&seq, 1));
-	free(pre);
-	if (rename(path, trash) < 0) {
-		rm_rf(path);
-		free(trash);
-		return;
-	}
-	pid_t pid = fork();
-	if (pid == 0) {
-		pid_t g = fork();
-		if (g == 0) {
-			int fd = open("/dev/null", O_RDWR);
-			if (fd >= 0) {
-				dup2(fd, 0);
-				dup2(fd, 1);
-				dup2(fd, 2);
-			}
-			execl("/bin/rm", "rm", "-rf", "--", trash, (char *)NULL);
-			_exit(127);
-		}
-		_exit(g < 0 ? 1 : 0);
-	}
-	int st = 0;
-	if (pid < 0 || waitpid(pid, &st, 0) < 0 || !WIFEXITED(st) || WEXITSTATUS(st) != 0)
-		rm_rf(trash);
-	free(trash);
-}
-
-/* Old trees whose removal was cut short (the machine stopped) are removed
- * by the next build; trees that a running `rm` still works on are left. */
-static void S_sweep(const char *stage)
-{
-	char *pre = S_trash_prefix(stage);
-	char *dir = path_dir(pre);
-	const char *base = strrchr(pre, '/');
-	base = base ? base + 1 : pre;
-	DIR *d = opendir(*dir ? dir : ".");
-	struct dirent *e;
-	while (d && (e = readdir(d))) {
-		if (strncmp(e->d_name, base, strlen(base)))
-			continue;
-		long pid = strtol(e->d_name + strlen(base), NULL, 10);
-		if (pid > 0 && (kill((pid_t)pid, 0) == 0 || errno != ESRCH))
-			continue;
-		char *full = *dir ? xasprintf("%s/%s", dir, e->d_name) : xstrdup(e->d_name);
-		rm_rf(full);
-		free(full);
-	}
-	if (d)
-		closedir(d);
-	free(dir);
-	free(pre);
 }
 
 static void S_close_old(struct output *o)
@@ -463,19 +658,21 @@ static bool S_prune(struct output *o, int dfd, struct buf *rel)
 	return empty;
 }
 
-/* Keeps the tree at the stage path as the next build's stage, or has it
- * removed. */
+/* After the swap (or a failure) the tree at the stage path is the next
+ * build's stage when the stage is in the cache; beside OUT it goes. */
 static void S_keep(struct output *o)
 {
-	if (rename(o->stage, o->prev) < 0)
-		S_discard(o->stage, o->stage);
+	if (o->beside)
+		rm_rf(o->stage);
 }
 
 static void S_done(struct output *o)
 {
 	S_close_old(o);
 	if (o->stage || o->update)
-		pthread_mutex_destroy(&o->lock);
+		pthread_mutex_destroy(&o->mu);
+	output_lock_release(o->lock);
+	o->lock = NULL;
 	for (size_t i = 0; i < o->n_pend; i++) {
 		free(o->pend[i].rel);
 		free(o->pend[i].data);
@@ -485,10 +682,17 @@ static void S_done(struct output *o)
 	o->pend = NULL;
 	o->n_pend = o->cap_pend = 0;
 	hmap_free(&o->written);
+	for (size_t i = 0; i < o->owners.cap; i++)
+		if (o->owners.keys && o->owners.keys[i])
+			free(o->owners.vals[i]);
+	hmap_free(&o->owners);
+	for (size_t i = 0; i < o->folded.cap; i++)
+		if (o->folded.keys && o->folded.keys[i])
+			free(o->folded.vals[i]);
+	hmap_free(&o->folded);
 	free(o->stage);
-	free(o->prev);
 	free(o->out);
-	o->stage = o->prev = o->out = NULL;
+	o->stage = o->out = NULL;
 }
 
 /* Update mode: replaces the files whose bytes changed, one rename each. */
@@ -544,10 +748,7 @@ int output_commit(struct output *o)
 		diag_error(o->out, 0, 0, "cannot create the output folder: %s; check its permissions and the free space", strerror(errno));
 		r = -1;
 	}
-	if (r == 0 && is_dir(o->stage))
-		S_keep(o);
-	else if (r < 0)
-		S_discard(o->stage, o->stage);
+	S_keep(o);
 	S_done(o);
 	return r;
 }

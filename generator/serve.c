@@ -46,6 +46,7 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/inotify.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <time.h>
@@ -56,10 +57,16 @@
 #include "buf.h"
 #include "build.h"
 #include "diag.h"
+#include "hooks.h"
 #include "serve.h"
 #include "util.h"
 
-#define S_PING_SECONDS 15
+#define S_PING_SECONDS 10
+/* A connection idle this long is closed (an event stream pings sooner). */
+#define S_IDLE_SECONDS 20
+/* Connections at once: each has a thread (event streams block in theirs),
+ * so a few hundred idle clients must not take the last one. */
+#define S_MAX_CONNECTIONS 1000
 /* A burst of events ends after this much quiet: editors save in a few
  * milliseconds; a build that starts too early is followed by another. */
 #define S_DEBOUNCE_MS 20
@@ -722,8 +729,8 @@ static bool S_update(struct server *s, char *const *srcs, size_t n)
 		return false;
 	}
 	if (!s->bo.quiet)
-		fprintf(stderr, "toivo serve: %s%s rebuilt in %.1f ms; search index, sitemap and print pages "
-			"updated after %.1f ms (%zu file%s changed)\n", srcs[0], n > 1 ? " and others" : "", ms,
+		diag(DIAG_NOTE, NULL, 0, 0, "%s%s rebuilt in %.1f ms; search index, sitemap and print pages "
+			"updated after %.1f ms (%zu file%s changed)", srcs[0], n > 1 ? " and others" : "", ms,
 			S_ms_since(&t0), changed + more, changed + more == 1 ? "" : "s");
 	return true;
 }
@@ -787,8 +794,8 @@ static int S_add(struct watcher *w, const char *path, bool root)
 	int wd = inotify_add_watch(w->fd, path, S_MASK | IN_ONLYDIR | IN_DONT_FOLLOW);
 	if (wd < 0) {
 		if ((errno == ENOSPC || errno == ENOMEM) && !w->warned) {
-			fprintf(stderr, "toivo serve: warning: cannot watch %s: the inotify watch limit is reached; "
-				"raise it with 'sysctl fs.inotify.max_user_watches=524288'\n", path);
+			diag_warn(path, 0, 0, "cannot watch this folder: the inotify watch limit is reached; "
+				  "raise it with 'sysctl fs.inotify.max_user_watches=524288'");
 			w->warned = true;
 		}
 		return -1;
@@ -1023,7 +1030,7 @@ static void *S_watch_thread(void *arg)
 	struct watcher w = { .s = arg };
 	w.fd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
 	if (w.fd < 0)
-		fprintf(stderr, "toivo serve: warning: cannot watch for changes (%s); restart toivo serve after editing\n",
+		diag_warn(NULL, 0, 0, "cannot watch for changes (%s); restart toivo serve after editing",
 			strerror(errno));
 	else
 		S_watch_all(&w);
@@ -1045,7 +1052,7 @@ static void *S_watch_thread(void *arg)
 			break;
 		bool pages = S_burst_pages(&w);
 		if (!pages || !S_update(w.s, w.pages, w.n_pages)) {
-			fprintf(stderr, "toivo serve: change seen, rebuilding\n");
+			diag(DIAG_NOTE, NULL, 0, 0, "change seen, rebuilding");
 			S_build(w.s);
 		}
 		S_burst_reset(&w);
@@ -1077,10 +1084,28 @@ static void S_on_signal(int sig)
 {
 	int saved = errno;
 	char c = (char)sig;
+	hooks_interrupt();      /* a running hook stops at once */
 	if (write(S_sig_pipe[1], &c, 1) < 0) {
 		/* nothing to do: the pipe is full, a stop is already pending */
 	}
 	errno = saved;
+}
+
+/* How many connections to allow: S_MAX_CONNECTIONS, within the limit on
+ * open files (raised to its hard limit), keeping room for the build. */
+static unsigned int S_connection_limit(void)
+{
+	struct rlimit rl;
+	if (getrlimit(RLIMIT_NOFILE, &rl) < 0)
+		return 200;
+	if (rl.rlim_cur < rl.rlim_max) {
+		rl.rlim_cur = rl.rlim_max;
+		setrlimit(RLIMIT_NOFILE, &rl);
+		getrlimit(RLIMIT_NOFILE, &rl);
+	}
+	if (rl.rlim_cur == RLIM_INFINITY || rl.rlim_cur > S_MAX_CONNECTIONS + 256)
+		return S_MAX_CONNECTIONS;
+	return rl.rlim_cur > 456 ? (unsigned int)(rl.rlim_cur - 256) : 200;
 }
 
 /* Opens the listening socket.  Returns the fd, or -1 after one line. */
@@ -1102,12 +1127,12 @@ static int S_listen(const char *addr, int port, bool *v6)
 		len = sizeof *a6;
 		*v6 = true;
 	} else {
-		fprintf(stderr, "toivo serve: error: '%s' is not an IPv4 or IPv6 address; use e.g. --bind 127.0.0.1\n", addr);
+		diag_error(NULL, 0, 0, "'%s' is not an IPv4 or IPv6 address; use e.g. --bind 127.0.0.1", addr);
 		return -1;
 	}
 	int fd = socket(ss.ss_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	if (fd < 0) {
-		fprintf(stderr, "toivo serve: error: cannot make a socket: %s\n", strerror(errno));
+		diag_error(NULL, 0, 0, "cannot make a socket: %s", strerror(errno));
 		return -1;
 	}
 	int one = 1;
@@ -1117,16 +1142,16 @@ static int S_listen(const char *addr, int port, bool *v6)
 	if (bind(fd, (struct sockaddr *)&ss, len) < 0 || listen(fd, 64) < 0) {
 		int e = errno;
 		if (e == EADDRINUSE)
-			fprintf(stderr, "toivo serve: error: port %d on %s is already in use; stop the other server "
-				"or choose another port with --port N\n", port, addr);
+			diag_error(NULL, 0, 0, "port %d on %s is already in use; stop the other server "
+				"or choose another port with --port N", port, addr);
 		else if (e == EACCES)
-			fprintf(stderr, "toivo serve: error: not allowed to listen on port %d; choose a port above 1023 "
-				"with --port N\n", port);
+			diag_error(NULL, 0, 0, "not allowed to listen on port %d; choose a port above 1023 "
+				"with --port N", port);
 		else if (e == EADDRNOTAVAIL)
-			fprintf(stderr, "toivo serve: error: %s is not an address of this machine; use --bind 127.0.0.1\n",
+			diag_error(NULL, 0, 0, "%s is not an address of this machine; use --bind 127.0.0.1",
 				addr);
 		else
-			fprintf(stderr, "toivo serve: error: cannot listen on %s port %d: %s; try another --port N\n",
+			diag_error(NULL, 0, 0, "cannot listen on %s port %d: %s; try another --port N",
 				addr, port, strerror(e));
 		close(fd);
 		return -1;
@@ -1150,7 +1175,7 @@ int serve_run(const struct serve_opts *o)
 		 (unsigned long)(now.tv_nsec / 1000) ^ (unsigned long)getpid());
 
 	int status = 1;
-	char *tmp = NULL, *out = NULL;
+	char *tmp = NULL, *out = NULL, *cache = NULL;
 	struct MHD_Daemon *d = NULL;
 	bool v6 = false;
 	bool watching = false;
@@ -1164,19 +1189,20 @@ int serve_run(const struct serve_opts *o)
 	} else {
 		char tmpl[] = "/tmp/toivo-serve-XXXXXX";
 		if (!mkdtemp(tmpl)) {
-			fprintf(stderr, "toivo serve: error: cannot make a temporary folder: %s; set -o OUT\n",
+			diag_error(NULL, 0, 0, "cannot make a temporary folder: %s; set -o OUT",
 				strerror(errno));
 			close(lfd);
 			goto out;
 		}
 		tmp = xstrdup(tmpl);
 		out = path_join(tmp, "public");
+		cache = path_join(tmp, "cache");        /* a private output's cache goes with it */
 	}
 	s.out = out;
-	s.bo = (struct build_opts){ .root = o->root, .out = out, .jobs = o->jobs, .serve = true };
+	s.bo = (struct build_opts){ .root = o->root, .out = out, .cache = cache, .jobs = o->jobs, .serve = true };
 
 	if (pipe2(s.stop_pipe, O_CLOEXEC) < 0 || pipe2(S_sig_pipe, O_CLOEXEC | O_NONBLOCK) < 0) {
-		fprintf(stderr, "toivo serve: error: cannot make a pipe: %s\n", strerror(errno));
+		diag_error(NULL, 0, 0, "cannot make a pipe: %s", strerror(errno));
 		close(lfd);
 		goto out;
 	}
@@ -1189,26 +1215,28 @@ int serve_run(const struct serve_opts *o)
 	sigaction(SIGTERM, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);
 
+	unsigned int limit = S_connection_limit();
 	d = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_THREAD_PER_CONNECTION | MHD_USE_AUTO |
 				     (v6 ? MHD_USE_IPv6 : 0),
 			     0, NULL, NULL, S_handle, &s,
 			     MHD_OPTION_LISTEN_SOCKET, lfd,
 			     MHD_OPTION_UNESCAPE_CALLBACK, S_unescape, NULL,
-			     MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)120,
-			     MHD_OPTION_CONNECTION_LIMIT, (unsigned int)256,
+			     MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)S_IDLE_SECONDS,
+			     MHD_OPTION_CONNECTION_LIMIT, limit,
+			     MHD_OPTION_THREAD_STACK_SIZE, (size_t)256 << 10,
 			     MHD_OPTION_END);
 	if (!d) {
-		fprintf(stderr, "toivo serve: error: cannot start the HTTP server on %s port %d; try another --port N\n",
+		diag_error(NULL, 0, 0, "cannot start the HTTP server on %s port %d; try another --port N",
 			o->bind, o->port);
 		close(lfd);
 		goto out;
 	}
 	if (pthread_create(&watcher, NULL, S_watch_thread, &s) != 0) {
-		fprintf(stderr, "toivo serve: error: cannot start the watcher thread: %s\n", strerror(errno));
+		diag_error(NULL, 0, 0, "cannot start the watcher thread: %s", strerror(errno));
 		goto out;
 	}
 	watching = true;
-	fprintf(stderr, "toivo serve: http://%s%s%s:%d/ serves %s; watching for changes; Ctrl-C stops\n",
+	diag(DIAG_NOTE, NULL, 0, 0, "http://%s%s%s:%d/ serves %s; watching for changes; Ctrl-C stops",
 		v6 ? "[" : "", o->bind, v6 ? "]" : "", o->port, o->root);
 
 	/* Sleep until a signal arrives through the pipe. */
@@ -1218,7 +1246,7 @@ int serve_run(const struct serve_opts *o)
 	/* A second Ctrl-C stops at once if shutting down takes long. */
 	signal(SIGINT, SIG_DFL);
 	signal(SIGTERM, SIG_DFL);
-	fprintf(stderr, "toivo serve: stopping\n");
+	diag(DIAG_NOTE, NULL, 0, 0, "stopping");
 	status = 0;
 out:
 	pthread_mutex_lock(&s.lock);
@@ -1227,7 +1255,7 @@ out:
 	pthread_mutex_unlock(&s.lock);
 	if (watching) {
 		if (write(s.stop_pipe[1], "x", 1) < 0)
-			fprintf(stderr, "toivo serve: warning: cannot wake the watcher: %s\n", strerror(errno));
+			diag_warn(NULL, 0, 0, "cannot wake the watcher: %s", strerror(errno));
 		pthread_join(watcher, NULL);
 	}
 	if (d)
@@ -1246,6 +1274,7 @@ out:
 		rm_rf(tmp);
 	free(tmp);
 	free(out);
+	free(cache);
 	free(s.errors);
 	pthread_cond_destroy(&s.cond);
 	pthread_mutex_destroy(&s.lock);

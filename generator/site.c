@@ -1,6 +1,9 @@
 /* site.c - site.yaml, the scan of content/, and relating the pages. */
 #include <dirent.h>
 #include <errno.h>
+#include <math.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,11 +13,13 @@
 #include "diag.h"
 #include "frontmatter.h"
 #include "pool.h"
+#include "name.h"
 #include "site.h"
 #include "srcdate.h"
 #include "utf8.h"
 #include "util.h"
 #include "value.h"
+#include "vfs.h"
 #include "yamldoc.h"
 
 /* ------------------------------------------------------------------ */
@@ -41,10 +46,28 @@ static char *S_lang_text(const struct value *v, const char *lang, const char *fa
 	return xstrdup(s ? s : fallback);
 }
 
+/* A hook limit of site.yaml (key a dotted path) into *out: 0 when not set;
+ * a number from lo to hi (whole when whole), else an error. */
+static int S_hook_limit(const struct site *s, const char *key, double lo, double hi, int whole, double *out)
+{
+	const struct value *v = value_path(s->config, key);
+	*out = 0;
+	if (!v)
+		return 0;
+	if (v->kind != V_NUM || v->u.n < lo || v->u.n > hi || (whole && v->u.n != floor(v->u.n))) {
+		diag_error(s->config_path, v->line, v->col, "%s must be a %snumber from %.0f to %.0f", key,
+			   whole ? "whole " : "", lo, hi);
+		return -1;
+	}
+	*out = v->u.n;
+	return 0;
+}
+
 static int S_config(struct site *s)
 {
 	struct value *c = NULL;
-	if (!is_file(s->config_path)) {
+	double lim;
+	if (!vfs_exists(s->config_path)) {
 		diag_error(s->config_path, 0, 0, "site.yaml not found; create it (see 'toivo new DIR' for an example) or pass the site folder with -s DIR");
 		return -1;
 	}
@@ -142,6 +165,12 @@ static int S_config(struct site *s)
 	const struct value *ri = value_get(c, "review_interval");
 	if (ri && ri->kind == V_NUM)
 		s->review_interval = (int)ri->u.n;
+	if (S_hook_limit(s, "hooks.instructions", 1e6, 2e9, 1, &lim) < 0)
+		return -1;
+	s->hook_instructions = (long)lim;
+	if (S_hook_limit(s, "hooks.seconds", 1, 300, 0, &lim) < 0)
+		return -1;
+	s->hook_seconds = lim;
 	return 0;
 }
 
@@ -198,8 +227,8 @@ static struct page *S_read_page(const struct site *s, const char *dir, const cha
 	char *text = NULL;
 	size_t len;
 	struct page *p = NULL;
-	if (file_read(&text, &len, full) < 0) {
-		diag_error(rel, 0, 0, "cannot read: %s; check the file's permissions", strerror(errno));
+	if (vfs_read(&text, &len, full) < 0) {
+		diag_error(rel, 0, 0, "cannot read: %s", file_strerror(errno));
 		goto out;
 	}
 	if (utf8_check(text, len, rel) < 0)
@@ -293,8 +322,13 @@ static void S_scan(struct scan *sc, const char *dir, int depth)
 		char *path = path_join(full, names[i]);
 		char *rel = *dir ? xasprintf("%s/%s", dir, names[i]) : xstrdup(names[i]);
 		struct stat st;
-		if (lstat(path, &st) < 0) {
-			diag_error(path, 0, 0, "cannot read: %s; check the file's permissions", strerror(errno));
+		const char *why = name_problem(names[i]);
+		if (why) {
+			char *shown = name_shown(path);
+			diag_error(shown, 0, 0, "the name %s; rename it (letters, digits, '-' and '_' are safe everywhere)", why);
+			free(shown);
+		} else if (lstat(path, &st) < 0) {
+			diag_error(path, 0, 0, "cannot read: %s", strerror(errno));
 		} else if (S_ISLNK(st.st_mode)) {
 			diag_warn(path, 0, 0, "symbolic link skipped; copy the file into content/ instead");
 		} else if (S_ISDIR(st.st_mode)) {
@@ -318,6 +352,8 @@ static void S_scan(struct scan *sc, const char *dir, int depth)
 				s->files[s->n_files++] = xstrdup(rel);
 			}
 			free(name);
+		} else {
+			diag_error(path, 0, 0, "%s", file_strerror(FILE_ENOTREG));
 		}
 		free(rel);
 		free(path);
@@ -334,6 +370,7 @@ struct site *site_load(const char *root)
 	/* Messages name the site's files relative to its folder. */
 	diag_set_root(root);
 	s->config_path = path_join(root, "site.yaml");
+	vfs_set_root(root);     /* every file read from now on stays inside */
 	if (S_config(s) < 0) {
 		site_free(s);
 		return NULL;
@@ -366,7 +403,17 @@ char *site_pdf_path(const struct page *module)
 	return r;
 }
 
+static char *S_dir_path(const struct site *s, const char *dir, int lang);
+
 char *site_dir_path(const struct site *s, const char *dir, int lang)
+{
+	char *raw = S_dir_path(s, dir, lang);
+	char *nfc = name_nfc(raw);
+	free(raw);
+	return nfc;
+}
+
+static char *S_dir_path(const struct site *s, const char *dir, int lang)
 {
 	struct buf b = BUF_INIT;
 	buf_puts(&b, s->langs[lang].code);
@@ -431,9 +478,20 @@ static struct page *S_order(struct page *p, struct page *prev)
 	return prev;
 }
 
+/* Whether a and b are one name to a case-blind, normalising file system. */
+static bool S_same_folded(const char *a, const char *b)
+{
+	char *fa = name_fold(a), *fb = name_fold(b);
+	bool same = !strcmp(fa, fb);
+	free(fa);
+	free(fb);
+	return same;
+}
+
 int site_link(struct site *s)
 {
 	int errors = 0;
+	struct hmap folded = HMAP_INIT;  /* folded URL -> page (name_fold) */
 	/* Folder pages first: their slugs shape the URLs of everything below. */
 	for (size_t i = 0; i < s->n_pages; i++) {
 		struct page *p = s->pages[i];
@@ -460,13 +518,28 @@ int site_link(struct site *s)
 		if (ix) {
 			p->path = dp;
 		} else {
-			p->path = xasprintf("%s%s/", dp, p->slug ? p->slug : p->name);
+			/* NFC: the form every file system and server agrees on */
+			char *raw = xasprintf("%s%s/", dp, p->slug ? p->slug : p->name);
+			p->path = name_nfc(raw);
+			free(raw);
 			free(dp);
 		}
 		struct page *other = hmap_put(&s->by_path, p->path, p);
-		if (other) {
+		char *fold = name_fold(p->path);
+		struct page *same = hmap_put(&folded, fold, p);
+		free(fold);
+		if (other && S_same_folded(p->src, other->src)) {
+			diag_error(p->src, 1, 1, "the name is the name of %s written in another Unicode form (NFC/NFD), "
+				   "so both are /%s; remove one of them", other->src, p->path);
+			errors++;
+		} else if (other) {
 			diag_error(p->src, 1, 1, "URL /%s is also the URL of %s; change the slug or the file name of one of them",
 				   p->path, other->src);
+			errors++;
+		} else if (same) {
+			diag_error(p->src, 1, 1, "URL /%s differs from /%s of %s only by upper and lower case or by how "
+				   "its letters are encoded (Unicode NFC/NFD), so the two collide on macOS, Windows and in zip "
+				   "files; rename one of them", p->path, same->path, same->src);
 			errors++;
 		}
 		/* The translation key pairs NAME.fi.md with NAME.en.md. */
@@ -528,6 +601,7 @@ int site_link(struct site *s)
 	for (int k = 0; k < s->n_langs; k++)
 		if (s->langs[k].home)
 			S_order(s->langs[k].home, NULL);
+	hmap_free(&folded);
 	return errors ? -1 : 0;
 }
 
@@ -562,9 +636,9 @@ int site_page_body(const struct site *s, struct page *p)
 	char *text = NULL;
 	size_t len = 0;
 	struct stat st;
-	int r = file_read(&text, &len, full);
+	int r = vfs_read(&text, &len, full);
 	if (r < 0) {
-		diag_error(p->src, 0, 0, "cannot read: %s; check the file's permissions", strerror(errno));
+		diag_error(p->src, 0, 0, "cannot read: %s", file_strerror(errno));
 	} else if (len != p->src_size || stat(full, &st) < 0 ||
 		   st.st_mtim.tv_sec != p->src_mtime.tv_sec || st.st_mtim.tv_nsec != p->src_mtime.tv_nsec) {
 		diag_error(p->src, 0, 0, "changed while the site was being built; build again");
@@ -587,7 +661,7 @@ int site_page_reread(const struct site *s, struct page *p)
 	size_t len = 0;
 	struct stat st;
 	int r = 0;
-	if (lstat(full, &st) < 0 || !S_ISREG(st.st_mode) || file_read(&text, &len, full) < 0)
+	if (lstat(full, &st) < 0 || !S_ISREG(st.st_mode) || vfs_read(&text, &len, full) < 0)
 		goto out;
 	/* The same bytes before the old body offset and the same offset from
 	 * the parser mean the same front matter. */

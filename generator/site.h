@@ -78,6 +78,8 @@ struct site {
 	char *theme_dir;        /* "ROOT/themes/NAME" on disk, or "builtin:themes/default" */
 	bool unsafe_html;
 	int review_interval;    /* days; 0 = no review check */
+	long hook_instructions; /* hooks.instructions: budget of one hook call; 0 = default */
+	double hook_seconds;    /* hooks.seconds: wall-clock limit of one hook call; 0 = default */
 	struct page **pages;
 	size_t n_pages, cap_pages;
 	char **files;           /* other files in content/ (bundles), content-relative */

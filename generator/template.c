@@ -655,13 +655,30 @@ static struct tpl *S_get(struct tpl_cache *c, const char *path)
 		return v == &S_missing ? NULL : v;
 	char *text = NULL;
 	size_t len = 0;
+	errno = 0;
 	if (c->read(c->ud, path, &text, &len) < 0) {
+		/* missing: the next place is looked at; anything else is said */
+		if (errno && errno != ENOENT && errno != ENOTDIR) {
+			diag_error(path, 0, 0, "cannot read the template: %s", file_strerror(errno));
+			c->errors++;
+		}
 		hmap_put(&c->by_path, path, &S_missing);
 		return NULL;
 	}
 	struct tpl *t = S_new(c, path, false, text, len);
 	hmap_put(&c->by_path, path, t);
 	return t;
+}
+
+/* A partial name that stays in its folder: relative, without "..". */
+static bool S_name_inside(const char *name)
+{
+	if (name[0] == '/' || strchr(name, '\\'))
+		return false;
+	for (const char *p = name; *p; p += strcspn(p, "/"), p += *p == '/')
+		if (p[0] == '.' && p[1] == '.' && (p[2] == '/' || p[2] == '\0'))
+			return false;
+	return true;
 }
 
 static const struct tpl *S_resolve(struct tpl_cache *c, const struct tpl *from, const char *name)
@@ -686,7 +703,13 @@ static void S_link(struct tpl_cache *c, const struct tpl *t, struct node *ns, si
 {
 	for (size_t i = 0; i < n; i++) {
 		struct node *x = &ns[i];
-		if (x->type == N_PARTIAL || x->type == N_PARENT) {
+		if ((x->type == N_PARTIAL || x->type == N_PARENT) && !S_name_inside(x->name)) {
+			diag_error(t->path, x->line, x->col,
+				   "partial '%s' leaves the partials folder (an absolute path or \"..\"); "
+				   "name a partial inside the theme's partials/ folder", x->name);
+			c->errors++;
+			x->target = NULL;
+		} else if (x->type == N_PARTIAL || x->type == N_PARENT) {
 			const struct tpl *r = S_resolve(c, t, x->name);
 			if (!r && c->strict) {
 				struct buf where = BUF_INIT;
@@ -737,8 +760,8 @@ const struct tpl *tpl_cache_load(struct tpl_cache *c, const char *path)
 		size_t len = 0;
 		errno = 0;
 		if (c->read(c->ud, path, &text, &len) < 0) {
-			diag_error(path, 0, 0, "cannot read the template: %s; check the file's permissions",
-				   errno ? strerror(errno) : "no such file");
+			diag_error(path, 0, 0, "cannot read the template: %s",
+				   errno ? file_strerror(errno) : "no such file");
 			c->errors++;
 			return NULL;
 		}

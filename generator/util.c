@@ -16,9 +16,15 @@
 
 int file_read(char **out, size_t *len, const char *path)
 {
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	/* O_NONBLOCK: opening a FIFO without a writer must not wait. */
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
 	if (fd < 0)
 		return -1;
+	return file_read_fd(out, len, fd);
+}
+
+int file_read_fd(char **out, size_t *len, int fd)
+{
 	struct stat st;
 	if (fstat(fd, &st) < 0) {
 		int e = errno;
@@ -26,9 +32,9 @@ int file_read(char **out, size_t *len, const char *path)
 		errno = e;
 		return -1;
 	}
-	if (S_ISDIR(st.st_mode)) {
+	if (!S_ISREG(st.st_mode)) {
 		close(fd);
-		errno = EISDIR;
+		errno = S_ISDIR(st.st_mode) ? EISDIR : FILE_ENOTREG;
 		return -1;
 	}
 	size_t cap = st.st_size > 0 ? (size_t)st.st_size + 1 : 4096;
@@ -59,6 +65,15 @@ int file_read(char **out, size_t *len, const char *path)
 	if (len)
 		*len = n;
 	return 0;
+}
+
+const char *file_strerror(int err)
+{
+	if (err == FILE_ENOTREG || err == ENXIO)    /* ENXIO: open(2) of a socket */
+		return "not a regular file (a FIFO, a device or a socket); toivo reads only regular files, so replace it with one";
+	if (err == EXDEV)
+		return "the path leads outside the site folder (through '..' or a symbolic link); keep the file inside the site";
+	return strerror(err);
 }
 
 static int S_write_all(int fd, const char *p, size_t len)

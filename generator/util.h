@@ -7,12 +7,20 @@
 
 #include <stddef.h>
 #include <stdbool.h>
+#include <errno.h>
 
 #include "xalloc.h"
 
 /* Reads a whole file into *out (NUL-terminated, caller frees) and its length
  * into *len.  Returns 0, or -1 with errno set. */
 int file_read(char **out, size_t *len, const char *path);
+/* The same from an open file descriptor, which it closes.  A FIFO, device
+ * or socket is refused with errno FILE_ENOTREG, a folder with EISDIR. */
+int file_read_fd(char **out, size_t *len, int fd);
+#define FILE_ENOTREG EMEDIUMTYPE
+/* strerror(err), with what to do for FILE_ENOTREG and EXDEV (a path that
+ * leaves the site, see vfs_read). */
+const char *file_strerror(int err);
 /* Writes data to path through a temporary file and rename(2), so a reader
  * never sees half a file.  Returns 0, or -1 with errno set. */
 int file_write_atomic(const char *path, const void *data, size_t len);

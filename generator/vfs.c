@@ -1,16 +1,90 @@
-/* vfs.c - files on disk or built into the binary. */
+/* vfs.c - files on disk or built into the binary.
+ *
+ * Files under the site root (vfs_set_root) are opened relative to the
+ * root's folder with openat2(RESOLVE_BENEATH): a path that leaves the site
+ * through ".." or a symbolic link fails with EXDEV, whatever the caller
+ * made of the path (a partial name, a data file, a theme asset).  Where the
+ * kernel has no openat2, realpath() gives the same answer.  Only regular
+ * files are read (file_read_fd), and nothing waits on a FIFO.
+ */
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
+#include <linux/openat2.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 
 #include "diag.h"
 #include "embed.h"
+#include "name.h"
 #include "util.h"
 #include "vfs.h"
 
 #define BUILTIN "builtin:"
+
+static char *S_root, *S_root_real;     /* the site root as given, and real */
+static int S_root_fd = -1;
+
+void vfs_set_root(const char *root)
+{
+	free(S_root);
+	free(S_root_real);
+	if (S_root_fd >= 0)
+		close(S_root_fd);
+	S_root = NULL;
+	S_root_real = NULL;
+	S_root_fd = -1;
+	if (!root)
+		return;
+	S_root = xstrdup(root);
+	S_root_real = realpath(root, NULL);
+	S_root_fd = open(root, O_PATH | O_DIRECTORY | O_CLOEXEC);
+}
+
+/* The part of path below the site root ("content/x.md"), or NULL when path
+ * does not start with the root (as given or real). */
+static const char *S_below(const char *path)
+{
+	const char *roots[] = { S_root, S_root_real };
+	for (size_t i = 0; i < 2; i++) {
+		size_t n = roots[i] ? strlen(roots[i]) : 0;
+		while (n > 1 && roots[i][n - 1] == '/')
+			n--;
+		if (n && !strncmp(path, roots[i], n) && path[n] == '/')
+			return path + n + 1 + strspn(path + n + 1, "/");
+	}
+	return NULL;
+}
+
+/* Opens rel, a path below the site root, for reading; -1 with errno EXDEV
+ * when it leads outside the root. */
+static int S_open_below(const char *rel)
+{
+	int flags = O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY;
+	struct open_how how = { .flags = (unsigned long long)flags,
+				.resolve = RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS };
+	int fd = (int)syscall(SYS_openat2, S_root_fd, rel, &how, sizeof how);
+	if (fd >= 0 || (errno != ENOSYS && errno != EPERM))
+		return fd;
+	/* no openat2 (or a seccomp filter refuses it) */
+	char *full = path_join(S_root_real ? S_root_real : ".", rel);
+	char *real = realpath(full, NULL);
+	free(full);
+	if (!real)
+		return -1;
+	size_t n = S_root_real ? strlen(S_root_real) : 0;
+	if (!n || strncmp(real, S_root_real, n) || (real[n] != '/' && n > 1)) {
+		free(real);
+		errno = EXDEV;
+		return -1;
+	}
+	fd = open(real, flags | O_NOFOLLOW);
+	free(real);
+	return fd;
+}
 
 int vfs_read(char **out, size_t *len, const char *path)
 {
@@ -25,14 +99,22 @@ int vfs_read(char **out, size_t *len, const char *path)
 			*len = f->len;
 		return 0;
 	}
-	return file_read(out, len, path);
+	const char *rel = S_root_fd >= 0 ? S_below(path) : NULL;
+	if (!rel)
+		return file_read(out, len, path);
+	int fd = S_open_below(rel);
+	if (fd < 0)
+		return -1;
+	return file_read_fd(out, len, fd);
 }
 
 bool vfs_exists(const char *path)
 {
 	if (str_starts_with(path, BUILTIN))
 		return embed_find(path + strlen(BUILTIN)) != NULL;
-	return is_file(path);
+	/* Anything but a folder: vfs_read then says what is wrong with it. */
+	struct stat st;
+	return lstat(path, &st) == 0 && !S_ISDIR(st.st_mode);
 }
 
 int vfs_tpl_read(void *ud, const char *path, char **text, size_t *len)
@@ -55,7 +137,12 @@ static void S_walk_disk(const char *dir, const char *rel,
 		char *r = *rel ? path_join(rel, names[i]) : xstrdup(names[i]);
 		char *f = path_join(dir, r);
 		struct stat st;
-		if (lstat(f, &st) == 0) {
+		const char *why = name_problem(names[i]);
+		if (why) {
+			char *shown = name_shown(f);
+			diag_error(shown, 0, 0, "the name %s; rename it (letters, digits, '-' and '_' are safe everywhere)", why);
+			free(shown);
+		} else if (lstat(f, &st) == 0) {
 			if (S_ISDIR(st.st_mode))
 				S_walk_disk(dir, r, fn, ud);
 			else if (S_ISREG(st.st_mode))
@@ -64,6 +151,8 @@ static void S_walk_disk(const char *dir, const char *rel,
 				/* It could lead anywhere: out of the site, or to
 				 * files nobody meant to publish. */
 				diag_warn(f, 0, 0, "symbolic link skipped; copy the file in instead");
+			else
+				diag_error(f, 0, 0, "%s", file_strerror(FILE_ENOTREG));
 		}
 		free(f);
 		free(r);

@@ -6,7 +6,12 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-/* Reads path into *out (NUL-terminated, caller frees).  0, or -1 (errno). */
+/* Confines vfs_read to the site: every later path below root must stay
+ * inside it (NULL forgets the root). */
+void vfs_set_root(const char *root);
+/* Reads path into *out (NUL-terminated, caller frees).  0, or -1 (errno;
+ * FILE_ENOTREG for a FIFO, device or socket, EXDEV for a path below the
+ * site root that leads out of it: see file_strerror). */
 int vfs_read(char **out, size_t *len, const char *path);
 bool vfs_exists(const char *path);
 /* Calls fn for every file under the folder dir (on disk or built in), with

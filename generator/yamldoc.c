@@ -9,6 +9,7 @@
 #include "diag.h"
 #include "util.h"
 #include "value.h"
+#include "vfs.h"
 #include "yamldoc.h"
 
 /* Anchors seen so far, for aliases; and a bound on the nodes that alias
@@ -313,8 +314,8 @@ int yamldoc_load(struct value **out, const char *path)
 	char *text;
 	size_t len;
 	*out = NULL;
-	if (file_read(&text, &len, path) < 0) {
-		diag_error(path, 0, 0, "cannot read: %s; check that the file exists and may be read", strerror(errno));
+	if (vfs_read(&text, &len, path) < 0) {
+		diag_error(path, 0, 0, "cannot read: %s", file_strerror(errno));
 		return -1;
 	}
 	int r = yamldoc_parse(out, text, len, path, 0);

@@ -96,7 +96,7 @@ aside() {
 	done
 }
 
-run_toivo() { aside "$DIR/out-toivo" "$DIR/.out-toivo.toivo-prev"; timed "$1" "$TOIVO" build -q -j "$JOBS" -s "$c" -o "$DIR/out-toivo"; }
+run_toivo() { aside "$DIR/out-toivo" "$DIR/.out-toivo.toivo-prev" "$c/.toivo-cache"; timed "$1" "$TOIVO" build -q -j "$JOBS" -s "$c" -o "$DIR/out-toivo"; }
 run_rebuild() { timed "$1" "$TOIVO" build -q -j "$JOBS" -s "$c" -o "$DIR/out-toivo"; }
 run_hugo() { aside "$DIR/out-hugo"; timed "$1" hugo --quiet --source "$c" --destination "$DIR/out-hugo"; }
 run_floor() { aside "$DIR/out-floor"; timed "$1" "$FLOOR" "$c/content" "$DIR/out-floor" "$JOBS"; }

@@ -122,7 +122,7 @@ run_toivo build -s "$S"
 check "review date shown beside the update date" grep -q '15\.1\.2020' "$P/fi/mod/eka/index.html"
 printf -- '---\ntitle: "Eka"\nweight: 1\nreviewed: 2026-13-45\n---\n\n## Toivon löytäminen\n' > "$S/content/mod/eka.fi.md"
 run_toivo check -s "$S"
-grep -q "content/mod/eka.fi.md:4:[0-9]*: warning: reviewed: '2026-13-45' is not a date" "$T/err" &&
+grep -q "content/mod/eka.fi.md:4:[0-9]*: error: reviewed: '2026-13-45' is not a date" "$T/err" &&
 	ok "a malformed review date is named" || nok "a malformed review date is named" "$(cat "$T/err")"
 (cd "$S" && git checkout -q -- content/mod/eka.fi.md site.yaml)
 
