@@ -100,6 +100,17 @@ static int S_add(struct buf *out, size_t from, const char *t, size_t n)
 	return 1;
 }
 
+/* The number of terms in out past from. */
+static int S_count(const struct buf *out, size_t from)
+{
+	if (out->len == from)
+		return 0;
+	int n = 1;
+	for (size_t i = from; i < out->len; i++)
+		n += out->data[i] == ' ';
+	return n;
+}
+
 /* Adds the lower-case Snowball stem of word. */
 static int S_stem(struct analyser *a, struct buf *out, size_t from, const char *word, size_t len)
 {
@@ -151,13 +162,15 @@ static int S_voikko(struct analyser *a, struct buf *out, size_t from, const char
 }
 
 /* The Finnish terms of word (NUL-terminated at len). */
-static void S_finnish(struct analyser *a, struct buf *out, size_t from, const char *word, size_t len)
+static void S_finnish(struct analyser *a, struct buf *out, size_t from, const char *word, size_t len,
+		      int *whole)
 {
 	char *structure = NULL;
 	if (S_voikko(a, out, from, word, &structure) == 0) {
 		S_stem(a, out, from, word, len);
 		return;
 	}
+	*whole = S_count(out, from);
 	if (!structure)
 		return;
 	/* Each '=' after the first starts a part at the surface character
@@ -188,9 +201,12 @@ static void S_finnish(struct analyser *a, struct buf *out, size_t from, const ch
 	free(structure);
 }
 
-int analyser_terms(struct analyser *a, struct buf *out, const char *word, size_t len)
+int analyser_terms(struct analyser *a, struct buf *out, const char *word, size_t len, int *whole)
 {
 	size_t from = out->len;
+	int whole_n = -1;
+	if (whole)
+		*whole = 0;
 	if (len == 0)
 		return 0;
 	if (len > ANALYSE_MAX_WORD || a->method == ANALYSE_WORD) {
@@ -199,14 +215,14 @@ int analyser_terms(struct analyser *a, struct buf *out, const char *word, size_t
 		S_stem(a, out, from, word, len);
 	} else {
 		char *w = xstrndup(word, len);
-		S_finnish(a, out, from, w, len);
+		S_finnish(a, out, from, w, len, &whole_n);
 		free(w);
 	}
 	if (out->len == from)   /* nothing known: the word stands */
 		S_add(out, from, word, len);
-	int n = 1;
-	for (size_t i = from; i < out->len; i++)
-		n += out->data[i] == ' ';
+	int n = S_count(out, from);
+	if (whole)
+		*whole = whole_n < 0 ? n : whole_n;
 	return n;
 }
 

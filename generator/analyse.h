@@ -33,8 +33,10 @@ enum analyse_method analyser_method(const struct analyser *a);
 
 /* Appends the terms of word (len bytes of lower-case UTF-8, one word
  * without spaces) to out, each once, separated by single spaces; returns
- * how many.  Terms are lower case and never empty. */
-int analyser_terms(struct analyser *a, struct buf *out, const char *word, size_t len);
+ * how many.  Terms are lower case and never empty.  The first *whole of
+ * them are the word's own base forms or stem, the rest the parts of a
+ * compound (whole may be NULL). */
+int analyser_terms(struct analyser *a, struct buf *out, const char *word, size_t len, int *whole);
 
 /* Appends s (len bytes of UTF-8) in lower case: Latin, Greek and Cyrillic
  * letters; everything else, and bytes that are not UTF-8, as they are. */

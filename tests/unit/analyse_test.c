@@ -36,7 +36,7 @@ static int S_has(const char *terms, const char *term)
 static void S_expect(struct analyser *a, const char *word, const char *const *want, const char *unwanted)
 {
 	struct buf b = BUF_INIT;
-	int n = analyser_terms(a, &b, word, strlen(word));
+	int n = analyser_terms(a, &b, word, strlen(word), NULL);
 	const char *terms = b.data ? b.data : "";
 	int ok = n > 0;
 	for (size_t i = 0; want[i]; i++)
@@ -77,7 +77,10 @@ int main(void)
 	S_expect(fi, "zxqvorientaatioissa", TERMS("zxqvorientaatio"), NULL);
 	{
 		struct buf b = BUF_INIT;
-		int n = analyser_terms(fi, &b, "kokemusasiantuntijoiden", 23);
+		int whole = -1;
+		int n = analyser_terms(fi, &b, "kokemusasiantuntijoiden", 23, &whole);
+		S_check(whole == 1 && !strncmp(b.data, "kokemusasiantuntija ", 20),
+			"the whole word's base form comes first, then the parts");
 		int k = 1;
 		for (size_t i = 0; i < b.len; i++)
 			k += b.data[i] == ' ';
@@ -92,7 +95,7 @@ int main(void)
 		memset(longw, 'a', sizeof longw - 1);
 		longw[sizeof longw - 1] = '\0';
 		struct buf b = BUF_INIT;
-		int n = analyser_terms(fi, &b, longw, strlen(longw));
+		int n = analyser_terms(fi, &b, longw, strlen(longw), NULL);
 		S_check(n == 1 && b.len == strlen(longw), "a 119-letter word is its own term");
 		buf_free(&b);
 	}
