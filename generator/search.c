@@ -1250,7 +1250,7 @@ static void *S_write_lang(void *arg)
 
 	struct buf manifest = BUF_INIT;
 	buf_puts(&manifest, "(window.toivoSearch = window.toivoSearch || {})[");
-	char *mname = xasprintf("%s/m", code);
+	char *mname = xasprintf("%s/index", code);
 	S_json_str(&manifest, mname);
 	free(mname);
 	buf_printf(&manifest, "] = {\"pages\":%zu,\"records\":%d,\"shards\":[", n_docs, SEARCH_RECORDS_PER_FILE);
