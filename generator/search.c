@@ -984,35 +984,57 @@ static int S_cmp_entry(const void *a, const void *b)
 
 /* The postings of every term, BM25-scored, the longest lists cut.  The
  * language's pages are numbered in site order. */
-static void S_postings(struct lang_write *lw, size_t n_docs)
+/* Walks the language's pages (numbered pn in site order) and their terms:
+ * without fill, counts the pages each term stands on into post_n; with
+ * fill, writes the postings, a term's weight on a page summed over its
+ * forms, its section the one of its heaviest form.  last[t] is the last
+ * page that had term t.  Returns the number of pages. */
+static uint32_t S_walk(struct lang_write *lw, uint32_t *last, bool fill, double *words)
 {
 	struct lang_index *li = &lw->ix->lang[lw->lang];
-	size_t nt = li->terms.n;
-	uint32_t *last = xmalloc((nt + 1) * sizeof *last);
-	memset(last, 0xff, (nt + 1) * sizeof *last);
-	lw->post_at = xcalloc(nt + 1, sizeof *lw->post_at);
-	lw->post_n = xcalloc(nt + 1, sizeof *lw->post_n);
-	/* Pass 1: how many pages each term stands on. */
+	memset(last, 0xff, (li->terms.n + 1) * sizeof *last);
 	uint32_t pn = 0;
-	double total_words = 0;
 	for (size_t i = 0; i < lw->ix->site->n_pages; i++) {
 		const struct search_doc *d = lw->docs[i];
 		if (!d || d->lang != lw->lang)
 			continue;
-		total_words += d->words;
+		words[pn] = d->words;
 		for (size_t h = 0; h < d->n_hit; h++) {
-			const struct form_stripe *st = &li->stripe[d->hit[h].form & (FORM_STRIPES - 1)];
-			uint32_t f = d->hit[h].form >> FORM_STRIPE_BITS;
+			const struct search_hit *hit = &d->hit[h];
+			const struct form_stripe *st = &li->stripe[hit->form & (FORM_STRIPES - 1)];
+			uint32_t f = hit->form >> FORM_STRIPE_BITS;
 			for (uint32_t j = 0; j < st->term_n[f]; j++) {
 				uint32_t t = li->term_list[st->term_at[f] + j];
-				if (last[t] != pn) {
-					last[t] = pn;
-					lw->post_n[t]++;
+				bool first = last[t] != pn;
+				last[t] = pn;
+				if (!fill) {
+					lw->post_n[t] += first;
+				} else if (first) {
+					lw->post[lw->post_at[t] + lw->post_n[t]++] =
+						(struct posting){ .page = pn, .tf = hit->tf, .sec = hit->sec };
+				} else {
+					struct posting *q = &lw->post[lw->post_at[t] + lw->post_n[t] - 1];
+					if (hit->tf > q->tf)
+						q->sec = hit->sec;
+					q->tf = (uint16_t)(q->tf + hit->tf > 65535 ? 65535 : q->tf + hit->tf);
 				}
 			}
 		}
 		pn++;
 	}
+	return pn;
+}
+
+/* The postings of every term, BM25-scored, the longest lists cut. */
+static void S_postings(struct lang_write *lw, size_t n_docs)
+{
+	struct lang_index *li = &lw->ix->lang[lw->lang];
+	size_t nt = li->terms.n;
+	uint32_t *last = xmalloc((nt + 1) * sizeof *last);
+	double *norm = xmalloc((n_docs + 1) * sizeof *norm);
+	lw->post_at = xcalloc(nt + 1, sizeof *lw->post_at);
+	lw->post_n = xcalloc(nt + 1, sizeof *lw->post_n);
+	uint32_t pn = S_walk(lw, last, false, norm);
 	size_t sum = 0;
 	for (size_t t = 0; t < nt; t++) {
 		lw->post_at[t] = (uint32_t)sum;
@@ -1020,38 +1042,14 @@ static void S_postings(struct lang_write *lw, size_t n_docs)
 		lw->post_n[t] = 0;
 	}
 	lw->post = xmalloc((sum + 1) * sizeof *lw->post);
-	memset(last, 0xff, (nt + 1) * sizeof *last);
-	/* Pass 2: fill them, a term's weight on a page summed over its forms,
-	 * its section the one of its heaviest form. */
-	double avg = pn ? total_words / pn : 1;
-	if (avg < 1)
-		avg = 1;
-	pn = 0;
-	double *norm = xmalloc((n_docs + 1) * sizeof *norm);
-	for (size_t i = 0; i < lw->ix->site->n_pages; i++) {
-		const struct search_doc *d = lw->docs[i];
-		if (!d || d->lang != lw->lang)
-			continue;
-		norm[pn] = BM25_K1 * (1 - BM25_B + BM25_B * d->words / avg);
-		for (size_t h = 0; h < d->n_hit; h++) {
-			const struct form_stripe *st = &li->stripe[d->hit[h].form & (FORM_STRIPES - 1)];
-			uint32_t f = d->hit[h].form >> FORM_STRIPE_BITS;
-			for (uint32_t j = 0; j < st->term_n[f]; j++) {
-				uint32_t t = li->term_list[st->term_at[f] + j];
-				if (last[t] != pn) {
-					last[t] = pn;
-					lw->post[lw->post_at[t] + lw->post_n[t]++] =
-						(struct posting){ .page = pn, .tf = d->hit[h].tf, .sec = d->hit[h].sec };
-				} else {
-					struct posting *q = &lw->post[lw->post_at[t] + lw->post_n[t] - 1];
-					if (d->hit[h].tf > q->tf)
-						q->sec = d->hit[h].sec;
-					q->tf = (uint16_t)(q->tf + d->hit[h].tf > 65535 ? 65535 : q->tf + d->hit[h].tf);
-				}
-			}
-		}
-		pn++;
-	}
+	S_walk(lw, last, true, norm);
+	/* norm: from each page's length in words to BM25's length factor. */
+	double total = 0;
+	for (uint32_t k = 0; k < pn; k++)
+		total += norm[k];
+	double avg = pn && total >= pn ? total / pn : 1;
+	for (uint32_t k = 0; k < pn; k++)
+		norm[k] = BM25_K1 * (1 - BM25_B + BM25_B * norm[k] / avg);
 	free(last);
 	/* Scores, then the best SEARCH_MAX_POSTINGS of a long list. */
 	for (size_t t = 0; t < nt; t++) {
