@@ -9,11 +9,14 @@
 
 CC      ?= cc
 PKGS    := libcmark-gfm lua5.4 libgit2 yaml-0.1 libmicrohttpd
+PKGS    += libvoikko
 WARN    := -Wall -Wextra -Wpedantic -Wshadow -Wno-unused-parameter -Werror
 CSTD    := -std=c17 -D_GNU_SOURCE
 OPT     ?= -O2 -g
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lcmark-gfm-extensions
+# libstemmer (Snowball, for search) has no pkg-config file.
+PKG_LIBS  += -lstemmer
 CFLAGS  ?=
 LDFLAGS ?=
 

@@ -38,7 +38,8 @@ struct build {
 	struct hooks **hooks;   /* per worker */
 	int n_workers;
 	char **html;            /* per page: content HTML kept for print pages, or NULL */
-	char **search;          /* per page: its search index record, or NULL */
+	struct search *index;   /* the search index's word forms and analysers */
+	struct search_doc **search; /* per page: its searchable part, or NULL */
 };
 
 /* Callbacks for the hooks: toivo.markdown and toivo.t. */
@@ -91,7 +92,7 @@ static void S_render_page(struct build *b, struct hooks *h, struct page *p)
 	value_free(hp);
 	if (b->html)
 		b->html[p->index] = xstrdup(html.data);
-	b->search[p->index] = search_page(b->site, p, html.data);
+	b->search[p->index] = search_page(b->index, p, html.data);
 	struct value *ctx = render_context(env, p, buf_detach(&html, NULL), job.toc, pc);
 	const struct tpl *t = render_layout(env, render_layout_name(p));
 	struct buf out = BUF_INIT;
@@ -388,7 +389,7 @@ static void S_site_files(struct build *b)
 		print_pages(&pc);
 	}
 	S_sitemap(b);
-	search_write(&b->out, b->site, b->search);
+	search_write(b->index, &b->out, b->search);
 	if (b->hooks[0] && hooks_has_done(b->hooks[0])) {
 		struct value *pages = value_list();
 		for (size_t i = 0; i < b->site->n_pages; i++)
@@ -411,8 +412,9 @@ void build_free(struct build *b)
 		free(b->html[i]);
 	free(b->html);
 	for (size_t i = 0; b->search && i < pages; i++)
-		free(b->search[i]);
+		search_doc_free(b->search[i]);
 	free(b->search);
+	search_free(b->index);
 	for (size_t i = 0; b->ids && i < pages; i++) {
 		value_free(b->ids[i]);
 		value_free(b->links[i]);
@@ -468,6 +470,8 @@ int build_run_keep(const struct build_opts *o, struct build **keep)
 	b->ids = xcalloc(n + 1, sizeof *b->ids);
 	b->links = xcalloc(n + 1, sizeof *b->links);
 	b->search = xcalloc(n + 1, sizeof *b->search);
+	if (search_new(&b->index, b->site) < 0)
+		goto out;
 	if (render_layout(&b->env, "print"))
 		b->html = xcalloc(n + 1, sizeof *b->html);
 	int jobs = o->jobs > 0 ? o->jobs : cpu_count();
@@ -555,7 +559,7 @@ int build_update(struct build *b, char *const *srcs, size_t n, size_t *changed)
 		size_t k = ps[i]->index;
 		value_free(b->ids[k]);
 		value_free(b->links[k]);
-		free(b->search[k]);
+		search_doc_free(b->search[k]);
 		b->ids[k] = b->links[k] = NULL;
 		b->search[k] = NULL;
 		if (b->html) {

@@ -7,6 +7,7 @@
  * text past SEARCH_TEXT_MAX bytes is kept only as a list of distinct
  * accent-folded words, so a long page costs its vocabulary, not its text.
  */
+#include <math.h>
 #include <pthread.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -15,7 +16,9 @@
 #include <string.h>
 #include <strings.h>
 
+#include "analyse.h"
 #include "buf.h"
+#include "diag.h"
 #include "hmap.h"
 #include "output.h"
 #include "search.h"
@@ -532,51 +535,11 @@ static void S_json_str(struct buf *b, const char *s)
 	S_json(b, s ? s : "", s ? strlen(s) : 0);
 }
 
-/* The distinct words of the text: an open-addressing hash set of words
- * kept in one buffer (arena), each by its offset and length there. */
-struct word_slot {
-	size_t off, len;        /* len 0: an empty slot */
-	uint32_t hash;
-};
-struct word_set {
-	struct buf *arena;
-	struct word_slot *slot;
-	size_t mask, n;         /* capacity - 1, words in the set */
-};
+/* ------------------------------------------------------------------ */
+/* word forms                                                           */
+/* ------------------------------------------------------------------ */
 
-/* Inserts the word at arena offset off (len bytes, hash h); false when it
- * was there already. */
-static bool S_word_add(struct word_set *ws, size_t off, size_t len, uint32_t h)
-{
-	const char *w = ws->arena->data + off;
-	size_t i = h & ws->mask;
-	for (; ws->slot[i].len; i = (i + 1) & ws->mask) {
-		const struct word_slot *e = &ws->slot[i];
-		if (e->hash == h && e->len == len && !memcmp(ws->arena->data + e->off, w, len))
-			return false;
-	}
-	ws->slot[i] = (struct word_slot){ .off = off, .len = len, .hash = h };
-	if (++ws->n * 2 > ws->mask) {          /* over half full: double */
-		size_t cap = (ws->mask + 1) * 2;
-		struct word_slot *t = xcalloc(cap, sizeof *t);
-		for (size_t k = 0; k <= ws->mask; k++) {
-			if (!ws->slot[k].len)
-				continue;
-			size_t j = ws->slot[k].hash & (cap - 1);
-			while (t[j].len)
-				j = (j + 1) & (cap - 1);
-			t[j] = ws->slot[k];
-		}
-		free(ws->slot);
-		ws->slot = t;
-		ws->mask = cap - 1;
-	}
-	return true;
-}
-
-/* The hash of the word w (len bytes): a rotate and an exclusive or a
- * byte, then a multiply to spread it (the bytes were just written one by
- * one, which wider loads would wait for). */
+/* The hash of w (len bytes). */
 static uint32_t S_hash(const char *w, size_t len)
 {
 	uint64_t h = len;
@@ -586,73 +549,257 @@ static uint32_t S_hash(const char *w, size_t len)
 	return (uint32_t)(h >> 32);
 }
 
-/* The words of text t[0..len) (as S_word_cp splits them), accent-folded,
- * lower case, of two bytes or more, that ws has not seen are added to it.
- * With emit, they are also kept in the arena after its length at the
- * call, joined by spaces; without, the arena past that keeps no meaning
- * (the set's words sit there unseparated).
- *
- * Each word is folded straight to the arena's end, then kept or dropped.
- * The arena has room for 2 * len more bytes: a word folds to at most its
- * own bytes (t is canonical UTF-8, as S_extract writes it) and a space
- * joins words of two bytes or more. */
-static void S_words(struct word_set *ws, const char *t, size_t len, bool emit)
+/* A set of strings kept NUL-terminated in one arena, each known by its
+ * number (the order it came in).  Open addressing on the numbers. */
+struct strset {
+	struct buf arena;
+	uint32_t *off;          /* number -> offset in arena */
+	uint32_t *hash;         /* number -> hash */
+	size_t n, cap;
+	uint32_t *slot;         /* number + 1, 0 empty */
+	size_t mask;
+};
+
+static void S_strset_free(struct strset *t)
+{
+	buf_free(&t->arena);
+	free(t->off);
+	free(t->hash);
+	free(t->slot);
+}
+
+static const char *S_str(const struct strset *t, uint32_t i)
+{
+	return t->arena.data + t->off[i];
+}
+
+/* The number of s (len bytes, hash h) in t, added when new. */
+static uint32_t S_intern(struct strset *t, const char *s, size_t len, uint32_t h)
+{
+	if (!t->slot) {
+		t->mask = 255;
+		t->slot = xcalloc(t->mask + 1, sizeof *t->slot);
+	}
+	size_t i = h & t->mask;
+	for (; t->slot[i]; i = (i + 1) & t->mask) {
+		uint32_t k = t->slot[i] - 1;
+		const char *e = S_str(t, k);
+		if (t->hash[k] == h && !strncmp(e, s, len) && e[len] == '\0')
+			return k;
+	}
+	size_t cap = t->cap;
+	t->off = xgrow(t->off, &cap, t->n + 1, sizeof *t->off);
+	t->hash = xgrow(t->hash, &t->cap, t->n + 1, sizeof *t->hash);
+	uint32_t k = (uint32_t)t->n++;
+	t->off[k] = (uint32_t)t->arena.len;
+	t->hash[k] = h;
+	buf_add(&t->arena, s, len);
+	buf_putc(&t->arena, '\0');    /* the NUL between strings */
+	t->slot[i] = k + 1;
+	if (t->n * 2 > t->mask) {
+		size_t nc = (t->mask + 1) * 2;
+		uint32_t *ns = xcalloc(nc, sizeof *ns);
+		for (size_t j = 0; j < t->n; j++) {
+			size_t p = t->hash[j] & (nc - 1);
+			while (ns[p])
+				p = (p + 1) & (nc - 1);
+			ns[p] = (uint32_t)j + 1;
+		}
+		free(t->slot);
+		t->slot = ns;
+		t->mask = nc - 1;
+	}
+	return k;
+}
+
+/* Forms are interned by the build's workers at once: the table is split
+ * in stripes by hash, each with its lock, and a form is known by its
+ * stripe and its number there. */
+#define FORM_STRIPE_BITS 6
+#define FORM_STRIPES (1u << FORM_STRIPE_BITS)
+#define FORM_REF(stripe, k) (((uint32_t)(k) << FORM_STRIPE_BITS) | (stripe))
+
+struct form_stripe {
+	pthread_mutex_t lock;
+	struct strset forms;
+	/* Filled by search_write: form number -> its terms, as a range of
+	 * lang_index.term_list. */
+	uint32_t *term_at, *term_n, *term_whole;
+	size_t analysed, cap;
+};
+
+struct lang_index {
+	struct form_stripe stripe[FORM_STRIPES];
+	struct analyser *analyser;
+	struct strset terms;
+	uint32_t *term_list;
+	size_t n_term_list, cap_term_list;
+};
+
+struct search {
+	const struct site *site;
+	struct lang_index lang[SITE_MAX_LANGS];
+};
+
+/* One page's words: which forms, how often (weighted by where they
+ * stand), and the section where each stands best. */
+struct search_hit {
+	uint32_t form;          /* FORM_REF */
+	uint16_t tf;
+	uint16_t sec;
+};
+
+struct search_doc {
+	int lang;
+	uint32_t words;         /* the page's length in words */
+	struct search_hit *hit;
+	size_t n_hit;
+	char *record;           /* JSON, see search.h */
+};
+
+int search_new(struct search **out, const struct site *s)
+{
+	struct search *ix = xcalloc(1, sizeof *ix);
+	ix->site = s;
+	int rc = 0;
+	for (int k = 0; k < s->n_langs; k++) {
+		struct lang_index *li = &ix->lang[k];
+		for (unsigned i = 0; i < FORM_STRIPES; i++)
+			pthread_mutex_init(&li->stripe[i].lock, NULL);
+		const char *why = NULL;
+		if (analyser_new(&li->analyser, s->langs[k].code, &why) < 0) {
+			diag_error(s->config_path, 0, 0, "search for language \"%s\": %s", s->langs[k].code, why);
+			rc = -1;
+		}
+	}
+	*out = ix;
+	return rc;
+}
+
+void search_free(struct search *ix)
+{
+	if (!ix)
+		return;
+	for (int k = 0; k < ix->site->n_langs; k++) {
+		struct lang_index *li = &ix->lang[k];
+		for (unsigned i = 0; i < FORM_STRIPES; i++) {
+			struct form_stripe *st = &li->stripe[i];
+			pthread_mutex_destroy(&st->lock);
+			S_strset_free(&st->forms);
+			free(st->term_at);
+			free(st->term_n);
+			free(st->term_whole);
+		}
+		analyser_free(li->analyser);
+		S_strset_free(&li->terms);
+		free(li->term_list);
+	}
+	free(ix);
+}
+
+void search_doc_free(struct search_doc *d)
+{
+	if (!d)
+		return;
+	free(d->hit);
+	free(d->record);
+	free(d);
+}
+
+/* ------------------------------------------------------------------ */
+/* a page's words                                                       */
+/* ------------------------------------------------------------------ */
+
+/* A page's distinct forms while it is read: lower-case strings in a
+ * strset, with their weight and section. */
+struct page_words {
+	struct strset set;
+	struct search_hit *w;   /* by number in set; form unused */
+	size_t cap;
+	uint32_t words;
+	struct buf low;
+};
+
+/* Where a word stands, and what one of it weighs there. */
+#define W_TITLE 5
+#define W_HEADING 3
+#define W_BODY 1
+
+/* Adds the words of t[0..len), in section sec, weight weight each (a
+ * heading's words mark their section as their best). */
+static void S_page_words(struct page_words *pw, const char *t, size_t len, unsigned sec, unsigned weight)
 {
 	const unsigned char *u = (const unsigned char *)t;
-	struct buf *a = ws->arena;
-	size_t first = a->len;          /* where this call's words begin */
-	buf_grow(a, 2 * len);
-	char *o = a->data + a->len;
 	size_t i = 0;
 	while (i < len) {
-		/* Past the characters between words. */
 		uint32_t cp;
-		size_t n;
-		if (u[i] < 0x80) {
-			if (!S_ascii_fold[u[i]]) {
-				i++;
-				continue;
-			}
-		} else {
-			n = S_utf8(u + i, len - i, &cp);
-			if (!S_word_cp(cp)) {
-				i += n;
-				continue;
-			}
+		size_t n = 1;
+		if (u[i] < 0x80 ? !S_ascii_fold[u[i]] : (n = S_utf8(u + i, len - i, &cp), !S_word_cp(cp))) {
+			i += n;
+			continue;
 		}
-		/* A word: folded to the arena's end, after a space when emitted
-		 * and not the first. */
-		char *mark = o;
-		if (emit && o > a->data + first)
-			*o++ = ' ';
-		char *w = o;
+		size_t a = i;
 		while (i < len) {
 			if (u[i] < 0x80) {
-				char f = (char)S_ascii_fold[u[i]];
-				if (!f)
+				if (!S_ascii_fold[u[i]])
 					break;
-				*o++ = f;
 				i++;
 			} else {
 				n = S_utf8(u + i, len - i, &cp);
 				if (!S_word_cp(cp))
 					break;
-				o = S_fold_cp(o, cp, t + i, n);
 				i += n;
 			}
 		}
-		size_t wlen = (size_t)(o - w);
-		uint32_t h = S_hash(w, wlen);
-		if (wlen < 2 || !S_word_add(ws, (size_t)(w - a->data), wlen, h))
-			o = mark;               /* too short, or seen */
+		pw->words++;
+		if (i - a < 2)
+			continue;
+		buf_reset(&pw->low);
+		analyse_lower(&pw->low, t + a, i - a);
+		uint32_t k = S_intern(&pw->set, pw->low.data, pw->low.len, S_hash(pw->low.data, pw->low.len));
+		if (k >= pw->cap) {
+			size_t old = pw->cap;
+			pw->w = xgrow(pw->w, &pw->cap, k + 1, sizeof *pw->w);
+			memset(pw->w + old, 0, (pw->cap - old) * sizeof *pw->w);
+		}
+		struct search_hit *h = &pw->w[k];
+		bool first = h->tf == 0;
+		h->tf = (uint16_t)(h->tf + weight > 65535 ? 65535 : h->tf + weight);
+		/* The best section: the first heading the word stands in, else
+		 * the first section it stands in.  form marks "in a heading". */
+		if (weight == W_HEADING && !h->form) {
+			h->sec = (uint16_t)sec;
+			h->form = 1;
+		} else if (first && weight != W_TITLE) {
+			h->sec = (uint16_t)sec;
+		}
 	}
-	a->len = (size_t)(o - a->data);
-	a->data[a->len] = '\0';
 }
 
-char *search_page(const struct site *s, const struct page *p, const char *html)
+/* The section text kept for snippets, per section, and on the whole. */
+#define SEARCH_SECTION_TEXT 200
+#define SEARCH_RECORD_TEXT 4000
+
+/* Appends the JSON of text[a..e) trimmed, cut at a space near max bytes. */
+static void S_json_cut(struct buf *r, const char *text, size_t a, size_t e, size_t max)
 {
-	(void)s;
+	while (a < e && text[a] == ' ')
+		a++;
+	while (e > a && text[e - 1] == ' ')
+		e--;
+	if (e - a > max) {
+		size_t cut = a + max;
+		while (cut > a + max / 2 && text[cut] != ' ')
+			cut--;
+		while (cut > a && ((unsigned char)text[cut] & 0xc0) == 0x80)
+			cut--;
+		e = cut;
+	}
+	S_json(r, text + a, e - a);
+}
+
+struct search_doc *search_page(struct search *ix, const struct page *p, const char *html)
+{
 	if (p->kind == PAGE_404 || p->draft)
 		return NULL;
 	const struct value *flag = value_get(p->fm, "search");
@@ -661,132 +808,487 @@ char *search_page(const struct site *s, const struct page *p, const char *html)
 	struct buf text = BUF_INIT;
 	struct extract x = { .text = &text };
 	S_extract(&x, html ? html : "");
+	if (!text.data)
+		buf_puts(&text, "");
 
+	/* The words: the title's, each heading's, each section's body. */
+	struct page_words pw = { .words = 0 };
+	S_page_words(&pw, p->title ? p->title : "", p->title ? strlen(p->title) : 0, 0, W_TITLE);
+	size_t at = 0;
+	for (size_t i = 0; i <= x.n_h; i++) {
+		size_t end = i < x.n_h ? x.h[i].start : text.len;
+		S_page_words(&pw, text.data + at, end - at, (unsigned)i, W_BODY);
+		if (i < x.n_h) {
+			S_page_words(&pw, text.data + x.h[i].start, x.h[i].end - x.h[i].start, (unsigned)i + 1, W_HEADING);
+			at = x.h[i].end;
+		}
+	}
+
+	/* The record: [title, module, url, [[heading, id, text], ...]],
+	 * section 0 being the text before the first heading. */
 	struct buf r = BUF_INIT;
-	buf_grow(&r, 256 + (text.len < SEARCH_TEXT_MAX ? text.len : SEARCH_TEXT_MAX) * 5 / 4);
 	buf_putc(&r, '[');
 	S_json_str(&r, p->title);
 	buf_putc(&r, ',');
 	S_json_str(&r, p->module && p->module != p ? p->module->title : "");
 	buf_putc(&r, ',');
-	/* The URL from the language's root: drop "fi/". */
 	const char *rel = strchr(p->path, '/');
 	rel = rel ? rel + 1 : p->path;
 	char *url = xasprintf("%sindex.html", rel);
 	S_json_str(&r, url);
 	free(url);
-	buf_puts(&r, ",[");
-	bool first = true;
+	buf_puts(&r, ",[[\"\",\"\",");
+	size_t budget = SEARCH_RECORD_TEXT;
+	size_t first_end = x.n_h ? x.h[0].start : text.len;
+	size_t before = r.len;
+	S_json_cut(&r, text.data, 0, first_end, SEARCH_SECTION_TEXT);
+	budget -= r.len - before < budget ? r.len - before : budget;
+	buf_putc(&r, ']');
 	for (size_t i = 0; i < x.n_h; i++) {
-		size_t a = x.h[i].start, e = x.h[i].end;
-		while (a < e && text.data[a] == ' ')
-			a++;
-		while (e > a && text.data[e - 1] == ' ')
-			e--;
-		if (e > a) {
-			buf_puts(&r, first ? "[" : ",[");
-			first = false;
-			S_json(&r, text.data + a, e - a);
-			buf_putc(&r, ',');
-			S_json_str(&r, x.h[i].id);
-			buf_putc(&r, ']');
-		}
+		buf_puts(&r, ",[");
+		S_json_cut(&r, text.data, x.h[i].start, x.h[i].end, SEARCH_SECTION_TEXT);
+		buf_putc(&r, ',');
+		S_json_str(&r, x.h[i].id);
+		buf_putc(&r, ',');
+		size_t end = i + 1 < x.n_h ? x.h[i + 1].start : text.len;
+		before = r.len;
+		S_json_cut(&r, text.data, x.h[i].end, end, budget < SEARCH_SECTION_TEXT ? budget : SEARCH_SECTION_TEXT);
+		budget -= r.len - before < budget ? r.len - before : budget;
+		buf_putc(&r, ']');
 		free(x.h[i].id);
 	}
 	free(x.h);
-	buf_puts(&r, "],");
-
-	/* The text up to the cut, at a space and never inside a character. */
-	size_t cut = text.len;
-	if (cut > SEARCH_TEXT_MAX) {
-		cut = SEARCH_TEXT_MAX;
-		while (cut > SEARCH_TEXT_MAX / 2 && text.data[cut] != ' ')
-			cut--;
-		while (cut > 0 && ((unsigned char)text.data[cut] & 0xc0) == 0x80)
-			cut--;
-	}
-	S_json(&r, text.data, cut);
-	buf_putc(&r, ',');
-	if (cut < text.len) {
-		/* The words before the cut are only remembered, those after it
-		 * that are new are kept: the cut ends a word either way. */
-		struct buf arena = BUF_INIT;
-		struct word_set ws = { .arena = &arena, .mask = 255 };
-		ws.slot = xcalloc(ws.mask + 1, sizeof *ws.slot);
-		S_words(&ws, text.data, cut, false);
-		size_t from = arena.len;
-		S_words(&ws, text.data + cut, text.len - cut, true);
-		S_json(&r, arena.data + from, arena.len - from);
-		free(ws.slot);
-		buf_free(&arena);
-	} else {
-		S_json(&r, "", 0);
-	}
-	buf_putc(&r, ']');
+	buf_puts(&r, "]]");
 	buf_free(&text);
-	return buf_detach(&r, NULL);
+
+	/* The forms, interned in the language's table. */
+	struct search_doc *d = xcalloc(1, sizeof *d);
+	d->lang = p->lang;
+	d->words = pw.words;
+	d->record = buf_detach(&r, NULL);
+	d->n_hit = pw.set.n;
+	d->hit = xmalloc((d->n_hit + 1) * sizeof *d->hit);
+	struct lang_index *li = &ix->lang[p->lang];
+	for (size_t k = 0; k < pw.set.n; k++) {
+		const char *w = S_str(&pw.set, (uint32_t)k);
+		uint32_t h = pw.set.hash[k];
+		unsigned s = h >> (32 - FORM_STRIPE_BITS);
+		struct form_stripe *st = &li->stripe[s];
+		pthread_mutex_lock(&st->lock);
+		uint32_t f = S_intern(&st->forms, w, strlen(w), h);
+		pthread_mutex_unlock(&st->lock);
+		d->hit[k] = (struct search_hit){ .form = FORM_REF(s, f), .tf = pw.w[k].tf, .sec = pw.w[k].sec };
+	}
+	S_strset_free(&pw.set);
+	free(pw.w);
+	buf_free(&pw.low);
+	return d;
 }
 
-struct lang_index {
-	struct output *out;
-	const struct site *s;
-	char *const *records;
-	int lang;
-	int rc;
+/* ------------------------------------------------------------------ */
+/* writing the index                                                    */
+/* ------------------------------------------------------------------ */
+
+/* Pages per record file, and the bytes a term shard aims at. */
+#define SEARCH_RECORDS_PER_FILE 4
+#define SEARCH_SHARD_BYTES 24000
+/* A term keeps at most this many pages, its best by score: a word on
+ * every page adds little to a query, and its list would be most of a
+ * shard.  All query words are required, so this trims recall only for
+ * queries made of such words. */
+#define SEARCH_MAX_POSTINGS 1500
+/* BM25 parameters and the scale of the whole-number scores written. */
+#define BM25_K1 1.2
+#define BM25_B 0.75
+#define SCORE_SCALE 40.0
+
+struct posting {
+	uint32_t page;          /* number among the language's pages */
+	uint16_t tf;            /* then the score */
+	uint16_t sec;
 };
 
-/* One language's index, written whole: its records are counted first so
- * the file (tens of MB for thousands of pages) is built without copies. */
-static void *S_write_lang(void *arg)
+/* A term or a form, to go into a shard. */
+struct entry {
+	char *key;              /* folded; owned */
+	bool form;
+	uint32_t id;            /* term number, or FORM_REF */
+	size_t bytes;           /* about what it takes in the shard */
+};
+
+struct lang_write {
+	struct search *ix;
+	struct output *out;
+	struct search_doc *const *docs;
+	int lang;
+	int rc;
+	/* working state */
+	uint32_t *post_at, *post_n;     /* by term: range in post */
+	struct posting *post;
+	struct entry *e;
+	size_t n_e, cap_e;
+};
+
+/* Analyses the forms that came in since the last write. */
+static void S_analyse_new(struct lang_index *li)
 {
-	struct lang_index *li = arg;
-	const struct site *s = li->s;
-	int k = li->lang;
-	size_t size = 256;
-	for (size_t i = 0; i < s->n_pages; i++)
-		if (s->pages[i]->lang == k && li->records[i])
-			size += strlen(li->records[i]) + 2;
-	struct buf js = BUF_INIT;
-	buf_grow(&js, size);
-	buf_puts(&js, "/* toivo search index: [title, module, url, [[heading, id]], text, words] */\n");
-	buf_puts(&js, "(window.toivoSearch = window.toivoSearch || {})[");
-	S_json_str(&js, s->langs[k].code);
-	buf_puts(&js, "] = [");
-	bool first = true;
-	for (size_t i = 0; i < s->n_pages; i++) {
-		if (s->pages[i]->lang != k || !li->records[i])
-			continue;
-		buf_puts(&js, first ? "\n" : ",\n");
-		buf_puts(&js, li->records[i]);
-		first = false;
+	struct buf terms = BUF_INIT;
+	for (unsigned s = 0; s < FORM_STRIPES; s++) {
+		struct form_stripe *st = &li->stripe[s];
+		if (st->forms.n > st->cap) {
+			size_t cap = st->cap;
+			st->term_at = xgrow(st->term_at, &cap, st->forms.n, sizeof *st->term_at);
+			cap = st->cap;
+			st->term_whole = xgrow(st->term_whole, &cap, st->forms.n, sizeof *st->term_whole);
+			st->term_n = xgrow(st->term_n, &st->cap, st->forms.n, sizeof *st->term_n);
+		}
+		for (; st->analysed < st->forms.n; st->analysed++) {
+			const char *w = S_str(&st->forms, (uint32_t)st->analysed);
+			buf_reset(&terms);
+			int whole = 0;
+			analyser_terms(li->analyser, &terms, w, strlen(w), &whole);
+			st->term_whole[st->analysed] = (uint32_t)whole;
+			st->term_at[st->analysed] = (uint32_t)li->n_term_list;
+			uint32_t n = 0;
+			for (const char *t = terms.data; t && *t;) {
+				const char *sp = strchr(t, ' ');
+				size_t len = sp ? (size_t)(sp - t) : strlen(t);
+				uint32_t id = S_intern(&li->terms, t, len, S_hash(t, len));
+				li->term_list = xgrow(li->term_list, &li->cap_term_list, li->n_term_list + 1, sizeof *li->term_list);
+				li->term_list[li->n_term_list++] = id;
+				n++;
+				t += len + (sp != NULL);
+			}
+			st->term_n[st->analysed] = n;
+		}
 	}
-	buf_puts(&js, "\n];\n");
-	char *rel = xasprintf("%s/search-index.js", s->langs[k].code);
-	li->rc = output_write(li->out, rel, js.data, js.len, s->config_path);
+	buf_free(&terms);
+}
+
+static int S_cmp_score(const void *a, const void *b)
+{
+	const struct posting *x = a, *y = b;
+	return (int)y->tf - (int)x->tf;
+}
+static int S_cmp_page(const void *a, const void *b)
+{
+	const struct posting *x = a, *y = b;
+	return x->page < y->page ? -1 : x->page > y->page;
+}
+static int S_cmp_entry(const void *a, const void *b)
+{
+	const struct entry *x = a, *y = b;
+	int c = strcmp(x->key, y->key);
+	return c ? c : (int)x->form - (int)y->form;
+}
+
+/* The postings of every term, BM25-scored, the longest lists cut.  The
+ * language's pages are numbered in site order. */
+/* Walks the language's pages (numbered pn in site order) and their terms:
+ * without fill, counts the pages each term stands on into post_n; with
+ * fill, writes the postings, a term's weight on a page summed over its
+ * forms, its section the one of its heaviest form.  last[t] is the last
+ * page that had term t.  Returns the number of pages. */
+static uint32_t S_walk(struct lang_write *lw, uint32_t *last, bool fill, double *words)
+{
+	struct lang_index *li = &lw->ix->lang[lw->lang];
+	memset(last, 0xff, (li->terms.n + 1) * sizeof *last);
+	uint32_t pn = 0;
+	for (size_t i = 0; i < lw->ix->site->n_pages; i++) {
+		const struct search_doc *d = lw->docs[i];
+		if (!d || d->lang != lw->lang)
+			continue;
+		words[pn] = d->words;
+		for (size_t h = 0; h < d->n_hit; h++) {
+			const struct search_hit *hit = &d->hit[h];
+			const struct form_stripe *st = &li->stripe[hit->form & (FORM_STRIPES - 1)];
+			uint32_t f = hit->form >> FORM_STRIPE_BITS;
+			for (uint32_t j = 0; j < st->term_n[f]; j++) {
+				uint32_t t = li->term_list[st->term_at[f] + j];
+				bool first = last[t] != pn;
+				last[t] = pn;
+				if (!fill) {
+					lw->post_n[t] += first;
+				} else if (first) {
+					lw->post[lw->post_at[t] + lw->post_n[t]++] =
+						(struct posting){ .page = pn, .tf = hit->tf, .sec = hit->sec };
+				} else {
+					struct posting *q = &lw->post[lw->post_at[t] + lw->post_n[t] - 1];
+					if (hit->tf > q->tf)
+						q->sec = hit->sec;
+					q->tf = (uint16_t)(q->tf + hit->tf > 65535 ? 65535 : q->tf + hit->tf);
+				}
+			}
+		}
+		pn++;
+	}
+	return pn;
+}
+
+/* The postings of every term, BM25-scored, the longest lists cut. */
+static void S_postings(struct lang_write *lw, size_t n_docs)
+{
+	struct lang_index *li = &lw->ix->lang[lw->lang];
+	size_t nt = li->terms.n;
+	uint32_t *last = xmalloc((nt + 1) * sizeof *last);
+	double *norm = xmalloc((n_docs + 1) * sizeof *norm);
+	lw->post_at = xcalloc(nt + 1, sizeof *lw->post_at);
+	lw->post_n = xcalloc(nt + 1, sizeof *lw->post_n);
+	uint32_t pn = S_walk(lw, last, false, norm);
+	size_t sum = 0;
+	for (size_t t = 0; t < nt; t++) {
+		lw->post_at[t] = (uint32_t)sum;
+		sum += lw->post_n[t];
+		lw->post_n[t] = 0;
+	}
+	lw->post = xmalloc((sum + 1) * sizeof *lw->post);
+	S_walk(lw, last, true, norm);
+	/* norm: from each page's length in words to BM25's length factor. */
+	double total = 0;
+	for (uint32_t k = 0; k < pn; k++)
+		total += norm[k];
+	double avg = pn && total >= pn ? total / pn : 1;
+	for (uint32_t k = 0; k < pn; k++)
+		norm[k] = BM25_K1 * (1 - BM25_B + BM25_B * norm[k] / avg);
+	free(last);
+	/* Scores, then the best SEARCH_MAX_POSTINGS of a long list. */
+	for (size_t t = 0; t < nt; t++) {
+		struct posting *ps = lw->post + lw->post_at[t];
+		size_t df = lw->post_n[t];
+		if (!df)
+			continue;
+		double idf = log(1 + (pn - df + 0.5) / (df + 0.5));
+		for (size_t k = 0; k < df; k++) {
+			double tf = ps[k].tf;
+			double sc = idf * tf * (BM25_K1 + 1) / (tf + norm[ps[k].page]) * SCORE_SCALE;
+			ps[k].tf = (uint16_t)(sc < 1 ? 1 : sc > 65535 ? 65535 : sc + 0.5);
+		}
+		if (df > SEARCH_MAX_POSTINGS) {
+			qsort(ps, df, sizeof *ps, S_cmp_score);
+			lw->post_n[t] = SEARCH_MAX_POSTINGS;
+			qsort(ps, SEARCH_MAX_POSTINGS, sizeof *ps, S_cmp_page);
+		}
+	}
+	free(norm);
+}
+
+/* Appends entry e's JSON member to b: "term":[df,page,score,sec,...]
+ * (pages as differences from the one before) or "form":"t1 t2". */
+static void S_entry_json(struct lang_write *lw, struct buf *b, const struct entry *e)
+{
+	struct lang_index *li = &lw->ix->lang[lw->lang];
+	if (e->form) {
+		const struct form_stripe *st = &li->stripe[e->id & (FORM_STRIPES - 1)];
+		uint32_t f = e->id >> FORM_STRIPE_BITS;
+		S_json_str(b, S_str(&st->forms, f));
+		buf_puts(b, ":\"");
+		for (uint32_t j = 0; j < st->term_n[f]; j++) {
+			if (j)
+				buf_putc(b, j == st->term_whole[f] ? '|' : ' ');
+			buf_puts(b, S_str(&li->terms, li->term_list[st->term_at[f] + j]));
+		}
+		buf_putc(b, '"');
+		return;
+	}
+	S_json_str(b, S_str(&li->terms, e->id));
+	buf_putc(b, ':');
+	const struct posting *ps = lw->post + lw->post_at[e->id];
+	uint32_t prev = 0;
+	buf_putc(b, '[');
+	for (size_t k = 0; k < lw->post_n[e->id]; k++) {
+		buf_printf(b, k ? ",%u,%u,%u" : "%u,%u,%u", ps[k].page - prev, ps[k].tf, ps[k].sec);
+		prev = ps[k].page;
+	}
+	buf_putc(b, ']');
+}
+
+/* Writes entries e[lo..hi) as shard k and adds its first key to the
+ * manifest: the shortest prefix of it that sorts after the previous
+ * shard's last key, so the manifest stays small. */
+static void S_shard(struct lang_write *lw, size_t lo, size_t hi, int k, struct buf *manifest)
+{
+	const char *code = lw->ix->site->langs[lw->lang].code;
+	struct buf js = BUF_INIT;
+	buf_puts(&js, "(window.toivoSearch = window.toivoSearch || {})[");
+	char *name = xasprintf("%s/s%d", code, k);
+	S_json_str(&js, name);
+	free(name);
+	/* Terms and forms apart: a word may be both ("tuli"). */
+	buf_puts(&js, "] = {\"t\":{");
+	for (int form = 0; form < 2; form++) {
+		bool first = true;
+		for (size_t i = lo; i < hi; i++) {
+			if (lw->e[i].form != form)
+				continue;
+			if (!first)
+				buf_putc(&js, ',');
+			first = false;
+			S_entry_json(lw, &js, &lw->e[i]);
+		}
+		buf_puts(&js, form ? "}};\n" : "},\"f\":{");
+	}
+	char *rel = xasprintf("%s/search/s%d.js", code, k);
+	if (output_write(lw->out, rel, js.data, js.len, lw->ix->site->config_path) < 0)
+		lw->rc = -1;
 	free(rel);
 	buf_free(&js);
+	const char *key = lw->e[lo].key;
+	size_t n = 0;
+	if (lo > 0) {
+		/* Whole code points, one past the common prefix. */
+		const char *prev = lw->e[lo - 1].key;
+		while (key[n] && key[n] == prev[n])
+			n++;
+		while (n > 0 && ((unsigned char)key[n] & 0xc0) == 0x80)
+			n--;
+		if (key[n]) {
+			n++;
+			while (((unsigned char)key[n] & 0xc0) == 0x80)
+				n++;
+		}
+	}
+	if (k)
+		buf_putc(manifest, ',');
+	S_json(manifest, key, n);
+}
+
+/* The entries (sorted by folded key) into shards of about
+ * SEARCH_SHARD_BYTES, in order, written as each fills.  Entries with the
+ * same key stay together, so a word's shard is the last whose first key
+ * sorts at or before it. */
+static int S_shards(struct lang_write *lw, struct buf *manifest)
+{
+	int k = 0;
+	size_t lo = 0, bytes = 0;
+	for (size_t i = 0; i < lw->n_e; i++) {
+		if (i > lo && bytes + lw->e[i].bytes > SEARCH_SHARD_BYTES && strcmp(lw->e[i].key, lw->e[i - 1].key)) {
+			S_shard(lw, lo, i, k++, manifest);
+			lo = i;
+			bytes = 0;
+		}
+		bytes += lw->e[i].bytes;
+	}
+	if (lo < lw->n_e)
+		S_shard(lw, lo, lw->n_e, k++, manifest);
+	return k;
+}
+
+static void S_entry_add(struct lang_write *lw, const char *s, bool form, uint32_t id, size_t bytes)
+{
+	struct buf key = BUF_INIT;
+	search_fold(&key, s, strlen(s));
+	lw->e = xgrow(lw->e, &lw->cap_e, lw->n_e + 1, sizeof *lw->e);
+	lw->e[lw->n_e++] = (struct entry){ .key = buf_detach(&key, NULL), .form = form, .id = id, .bytes = bytes };
+}
+
+/* One language's index: records, term shards, manifest. */
+static void *S_write_lang(void *arg)
+{
+	struct lang_write *lw = arg;
+	struct search *ix = lw->ix;
+	const struct site *s = ix->site;
+	struct lang_index *li = &ix->lang[lw->lang];
+	const char *code = s->langs[lw->lang].code;
+	S_analyse_new(li);
+
+	/* Records, SEARCH_RECORDS_PER_FILE pages a file, in page order. */
+	size_t n_docs = 0;
+	struct buf js = BUF_INIT;
+	for (size_t i = 0; i <= s->n_pages; i++) {
+		const struct search_doc *d = i < s->n_pages ? lw->docs[i] : NULL;
+		bool flush = i == s->n_pages ? n_docs % SEARCH_RECORDS_PER_FILE != 0 : false;
+		if (d && d->lang == lw->lang) {
+			if (n_docs % SEARCH_RECORDS_PER_FILE == 0) {
+				buf_reset(&js);
+				buf_printf(&js, "(window.toivoSearch = window.toivoSearch || {})[\"%s/r%zu\"] = [\n",
+					   code, n_docs / SEARCH_RECORDS_PER_FILE);
+			} else {
+				buf_puts(&js, ",\n");
+			}
+			buf_puts(&js, d->record);
+			n_docs++;
+			flush = n_docs % SEARCH_RECORDS_PER_FILE == 0;
+		}
+		if (flush) {
+			buf_puts(&js, "\n];\n");
+			char *rel = xasprintf("%s/search/r%zu.js", code, (n_docs - 1) / SEARCH_RECORDS_PER_FILE);
+			if (output_write(lw->out, rel, js.data, js.len, s->config_path) < 0)
+				lw->rc = -1;
+			free(rel);
+		}
+	}
+	buf_free(&js);
+
+	S_postings(lw, n_docs);
+	/* The entries: every term on some page, every form whose terms are
+	 * not just itself. */
+	for (size_t t = 0; t < li->terms.n; t++)
+		if (lw->post_n[t])
+			S_entry_add(lw, S_str(&li->terms, (uint32_t)t), false, (uint32_t)t,
+				    strlen(S_str(&li->terms, (uint32_t)t)) + 4 + lw->post_n[t] * 9);
+	for (unsigned st_i = 0; st_i < FORM_STRIPES; st_i++) {
+		struct form_stripe *st = &li->stripe[st_i];
+		for (size_t f = 0; f < st->forms.n; f++) {
+			const char *w = S_str(&st->forms, (uint32_t)f);
+			uint32_t n = st->term_n[f];
+			if (n == 1 && !strcmp(S_str(&li->terms, li->term_list[st->term_at[f]]), w))
+				continue;
+			bool any = false;
+			size_t bytes = strlen(w) + 6;
+			for (uint32_t j = 0; j < n; j++) {
+				uint32_t t = li->term_list[st->term_at[f] + j];
+				any = any || lw->post_n[t];
+				bytes += strlen(S_str(&li->terms, t)) + 1;
+			}
+			if (any)
+				S_entry_add(lw, w, true, FORM_REF(st_i, f), bytes);
+		}
+	}
+	qsort(lw->e, lw->n_e, sizeof *lw->e, S_cmp_entry);
+
+	struct buf manifest = BUF_INIT;
+	buf_puts(&manifest, "(window.toivoSearch = window.toivoSearch || {})[");
+	char *mname = xasprintf("%s/index", code);
+	S_json_str(&manifest, mname);
+	free(mname);
+	buf_printf(&manifest, "] = {\"pages\":%zu,\"records\":%d,\"shards\":[", n_docs, SEARCH_RECORDS_PER_FILE);
+	S_shards(lw, &manifest);
+	buf_puts(&manifest, "]};\n");
+	char *rel = xasprintf("%s/search/index.js", code);
+	if (output_write(lw->out, rel, manifest.data, manifest.len, s->config_path) < 0)
+		lw->rc = -1;
+	free(rel);
+	buf_free(&manifest);
+
+	for (size_t i = 0; i < lw->n_e; i++)
+		free(lw->e[i].key);
+	free(lw->e);
+	free(lw->post);
+	free(lw->post_at);
+	free(lw->post_n);
 	return NULL;
 }
 
-int search_write(struct output *out, const struct site *s, char *const *records)
+int search_write(struct search *ix, struct output *out, struct search_doc *const *docs)
 {
-	/* The languages at once: each is one large file. */
-	struct lang_index li[SITE_MAX_LANGS];
+	/* The languages at once, each in its own thread. */
+	const struct site *s = ix->site;
+	struct lang_write lw[SITE_MAX_LANGS];
 	pthread_t t[SITE_MAX_LANGS];
 	bool started[SITE_MAX_LANGS] = { false };
 	for (int k = 0; k < s->n_langs; k++) {
-		li[k] = (struct lang_index){ out, s, records, k, 0 };
+		lw[k] = (struct lang_write){ .ix = ix, .out = out, .docs = docs, .lang = k };
 		if (k > 0)
-			started[k] = pthread_create(&t[k], NULL, S_write_lang, &li[k]) == 0;
+			started[k] = pthread_create(&t[k], NULL, S_write_lang, &lw[k]) == 0;
 	}
 	for (int k = 0; k < s->n_langs; k++)
 		if (k == 0 || !started[k])
-			S_write_lang(&li[k]);
+			S_write_lang(&lw[k]);
 	int rc = 0;
 	for (int k = 0; k < s->n_langs; k++) {
 		if (started[k])
 			pthread_join(t[k], NULL);
-		if (li[k].rc < 0)
+		if (lw[k].rc < 0)
 			rc = -1;
 	}
 	return rc;

@@ -1,42 +1,59 @@
-/* search.h - the site search index, one file per language.
+/* search.h - the site search index: language-aware terms, sharded so a
+ * query loads only what it needs.
  *
- * search_page() turns one rendered page into a compact record (a JSON
- * array); it reads only that page and the site's fixed data, so build
- * workers call it in parallel, each for its own page.  search_write() then
- * joins the records of each language, in page order, into
- * OUT/LANG/search-index.js, a script that defines
+ * search_page() reads one rendered page: its plain text, its h2/h3
+ * headings with their ids (the sections), and its words, each counted
+ * with a weight for where it stands (title 5, heading 3, body 1).  Build
+ * workers call it in parallel; the words' forms go into the language's
+ * table (locked in stripes).  search_write() then analyses every new form
+ * once (analyse.h: Voikko for Finnish, Snowball for the rest), scores
+ * each term on each page with BM25 and writes, for each language LANG:
  *
- *     window.toivoSearch[LANG] = [[title, module, url, headings, text, words], ...]
+ *   LANG/search/index.js   the manifest: {pages, records, shards: [key...]}
+ *   LANG/search/sN.js      shard N: the terms and word forms whose folded
+ *                          spelling sorts from shards[N] up to the next
+ *                          shard's key, written as each shard fills:
+ *                          {t: {term: [delta page, score, section, ...]},
+ *                           f: {form: "base base|part part"}}
+ *                          A form is listed when its terms are not just
+ *                          itself; the terms before '|' are the whole
+ *                          word's base forms, after it a compound's parts.
+ *                          Scores are BM25 (x40), a term keeps its best
+ *                          SEARCH_MAX_POSTINGS pages.
+ *   LANG/search/rN.js      records of pages N*records ...: [title, module,
+ *                          url, [[heading, id, text], ...]] (section 0 is
+ *                          the text before the first heading, heading "")
  *
- *   url       relative to the language's root ("pori/tulokset/index.html")
- *   headings  [[text, id], ...] of the h2/h3 headings that have an id
- *   text      the page's plain text, whitespace collapsed, cut at
- *             SEARCH_TEXT_MAX bytes (for matching and for snippets)
- *   words     the words after that cut, accent-folded, lower case, each
- *             once, joined by spaces (for matching only)
- *
- * A script (not JSON to fetch) so the search works from file:// too.  The
- * work is linear in the size of the site.  A page is left out when its
- * front matter says `search: false`.
+ * Each file is a script that sets window.toivoSearch["LANG/NAME"], so it
+ * loads from file:// and under any base path.  A page is left out when
+ * it is the 404 page, a draft, or its front matter says `search: false`.
  */
 #ifndef TOIVO_SEARCH_H
 #define TOIVO_SEARCH_H
 
 #include <stddef.h>
 
-#define SEARCH_TEXT_MAX 6000
-
 struct output;
 struct page;
 struct site;
 struct buf;
+struct search;
+struct search_doc;
 
-/* The record of page p with content HTML html; the caller frees it.  NULL
- * when the page is not searchable. */
-char *search_page(const struct site *s, const struct page *p, const char *html);
-/* Writes LANG/search-index.js for every language from the records
- * (indexed like s->pages, NULL entries skipped).  0 or -1 (reported). */
-int search_write(struct output *out, const struct site *s, char *const *records);
+/* The index of site s (search_free frees it).  0, or -1 after reporting
+ * that a language's analyser cannot be made (a library or dictionary is
+ * missing); *out is set either way. */
+int search_new(struct search **out, const struct site *s);
+void search_free(struct search *ix);
+
+/* The searchable part of page p with content HTML html, or NULL when the
+ * page is not searched; search_doc_free frees it.  Thread-safe. */
+struct search_doc *search_page(struct search *ix, const struct page *p, const char *html);
+void search_doc_free(struct search_doc *d);
+
+/* Writes every language's index from docs (indexed like the site's
+ * pages, NULL entries skipped).  0 or -1 (reported). */
+int search_write(struct search *ix, struct output *out, struct search_doc *const *docs);
 
 /* Exposed for tests: appends html's plain text to text (tags dropped,
  * entities decoded, whitespace collapsed; script, style, svg and

@@ -160,5 +160,55 @@ if [ "${BENCH_EDITS:-20}" -gt 0 ]; then
 	python3 tests/bench/serve_edit.py "$TOIVO" "$c" "$DIR/serve-out" "${BENCH_EDITS:-20}" ||
 		echo "serve: the one-page edit benchmark failed; see $DIR/serve-out.serve.log"
 fi
+# Search: toivo's index against Pagefind's (npm pagefind, installed by npm ci
+# into tests/browser/node_modules, never downloaded here) on the same built
+# site, in Chromium (tests/bench/search_bench.mjs).  Pagefind indexes <main>
+# of the same pages, print pages left out as toivo leaves them out.
+#   BENCH_SEARCH        0 skips this part
+#   BENCH_SEARCH_SIZES  "course" (the bundled course, with the query set)
+#                       and pages per language ("course 5000 50000": the
+#                       course, 10 000 and 100 000 pages)
+if [ "${BENCH_SEARCH:-1}" != 0 ]; then
+	echo
+	PF=$ROOT/tests/browser/node_modules/.bin/pagefind
+	if ! [ -x "$PF" ] || ! [ -f "$ROOT/tests/browser/node_modules/playwright-core/package.json" ]; then
+		npm ci --prefix "$ROOT/tests/browser" --no-audit --no-fund > "$DIR/npm.log" 2>&1 ||
+			echo "search: npm ci in tests/browser failed; see $DIR/npm.log"
+	fi
+	if ! [ -x "$PF" ] || ! command -v node > /dev/null 2>&1 || ! [ -x "${CHROMIUM:-/usr/bin/chromium}" ]; then
+		echo "search: skipped (needs node, npm ci in tests/browser, and chromium)"
+	else
+		sr=$DIR/search-results
+		: > "$sr"
+		for n in ${BENCH_SEARCH_SIZES:-course 5000 50000}; do
+			if [ "$n" = course ]; then
+				src=$ROOT
+				q=$ROOT/tests/search/queries.yaml
+				label=course
+			else
+				corpus "$n"
+				src=$c
+				q=
+				label=$((n * 2))
+			fi
+			so=$DIR/search-$n
+			aside "$so" "$so-pf"
+			"$TOIVO" build -q -j "$JOBS" -s "$src" -o "$so" > "$DIR/last.log" 2>&1 ||
+				{ echo "search: toivo build of $label failed"; continue; }
+			cp -al "$so" "$so-pf" && find "$so-pf" -type d -name print -prune -exec rm -rf {} +
+			/usr/bin/time -f '%e' -o "$DIR/pf.time" "$PF" --site "$so-pf" --output-path "$so/pagefind" \
+				--root-selector main --quiet > "$DIR/pf.log" 2>&1 ||
+				{ echo "search: pagefind failed on $label; see $DIR/pf.log"; continue; }
+			timeout 3600 node tests/bench/search_bench.mjs "$so" "$label" $q >> "$sr" 2> "$DIR/search.log" ||
+				echo "search: the browser part failed on $label; see $DIR/search.log"
+			aside "$so" "$so-pf"
+		done
+		echo "search: toivo and Pagefind $("$PF" --version 2>/dev/null | cut -d' ' -f2) on the same site, in Chromium"
+		echo "(KB uncompressed; cold = a fresh page's first query, search script included, median and largest;"
+		echo " ms = input event to results shown, median; hits@3 on tests/search/queries.yaml)"
+		printf '%-8s %-9s %10s %10s %10s %9s %9s %8s %8s\n' pages tool "index KB" "cold KB" "max KB" "ms cold" "ms warm" "hits fi" "hits en"
+		awk '{ printf "%-8s %-9s %10.0f %10.1f %10.1f %9s %9s %8s %8s\n", $1, $2, $3 / 1024, $4 / 1024, $5 / 1024, $6, $7, $8, $9 }' "$sr"
+	fi
+fi
 echo "load average at end: $(cut -d' ' -f1-3 /proc/loadavg)"
 rm -rf "$DIR/trash"

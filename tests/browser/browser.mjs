@@ -168,7 +168,7 @@ await step('search over http', async () => {
 	check('the result count is in the live region', /\d/.test(status) &&
 		(await page.getAttribute('#site-search-status', 'aria-live')) === 'polite', status);
 	res = await search(page, 'tyo');
-	const accented = res.find((r) => r.marks.some((m) => m.toLowerCase() === 'työ'));
+	const accented = res.find((r) => r.marks.some((m) => m.toLowerCase().startsWith('työ')));
 	check('fi: "tyo" finds a page with "työ", marked in the snippet', !!accented, JSON.stringify(res.slice(0, 3)));
 	res = await search(page, 'TOIVO');
 	check('case is ignored ("TOIVO")', res.length > 0 && res.some((r) => r.marks.some((m) => /toivo/i.test(m))));
