@@ -357,6 +357,7 @@ int cdp_start(struct cdp **out, char **err, const char *exe, const char *profile
 	char *opt_profile = xasprintf("--user-data-dir=%s", profile_dir);
 	char *log = xasprintf("%s.log", profile_dir);
 	char *home = xasprintf("HOME=%s", profile_dir);
+	char *tmpdir = xasprintf("TMPDIR=%s", profile_dir);
 	char *argv[] = {
 		(char *)exe, "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
 		"--no-default-browser-check", "--disable-extensions", "--disable-background-networking",
@@ -364,17 +365,19 @@ int cdp_start(struct cdp **out, char **err, const char *exe, const char *profile
 		"--disable-dev-shm-usage", "--mute-audio", "--hide-scrollbars", "--remote-debugging-pipe",
 		opt_profile, "about:blank", NULL,
 	};
-	/* The environment, with HOME in the profile so nothing is written to
-	 * the user's own. */
+	/* The environment, with HOME and TMPDIR in the profile: nothing is
+	 * written to the user's home, and its singleton socket goes with the
+	 * profile even when the browser is killed. */
 	size_t ne = 0;
 	while (environ[ne])
 		ne++;
-	char **env = xcalloc(ne + 2, sizeof *env);
+	char **env = xcalloc(ne + 3, sizeof *env);
 	size_t k = 0;
 	for (size_t i = 0; i < ne; i++)
-		if (!str_starts_with(environ[i], "HOME="))
+		if (!str_starts_with(environ[i], "HOME=") && !str_starts_with(environ[i], "TMPDIR="))
 			env[k++] = environ[i];
 	env[k++] = home;
+	env[k++] = tmpdir;
 	int r = -1;
 	if (pipe2(in, O_CLOEXEC) < 0 || pipe2(outp, O_CLOEXEC) < 0 || pipe2(c->wake, O_CLOEXEC | O_NONBLOCK) < 0) {
 		*err = xasprintf("cannot make a pipe: %s", strerror(errno));
@@ -449,6 +452,7 @@ out:
 	S_close(&outp[0]);
 	S_close(&outp[1]);
 	free(env);
+	free(tmpdir);
 	free(home);
 	free(log);
 	free(opt_profile);

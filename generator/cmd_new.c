@@ -20,7 +20,8 @@ static const struct { const char *path, *text; } S_files[] = {
 	  "publish:\n  branch: gh-pages\n  remote: origin\n" },
 	{ ".gitignore",
 	  "# What toivo builds, and the folders it keeps beside the output.\n"
-	  "public/\n/.public.toivo-*\n" },
+	  "public/\n/.public.toivo-*\n"
+	  "/.toivo-cache/\n" },
 	{ "content/_index.fi.md",
 	  "---\ntitle: \"Uusi kurssi\"\n---\n\nTervetuloa! Kurssin ensimmäinen moduuli on "
 	  "[Aloitus](aloitus/_index.fi.md).\n" },

@@ -305,7 +305,7 @@ static int S_weasy_item(struct pdf_run *run, struct pdf_item *it)
 	const char *who = it->html;
 	char *html = NULL, *copy = NULL;
 	size_t len = 0;
-	char tmp[] = "/tmp/toivo-pdf-XXXXXX";
+	char *tmp = xasprintf("%s/w%zu", run->tmp, (size_t)(it - run->items));
 	bool have_tmp = false;
 	struct toc toc = { 0 };
 	int r = -1;
@@ -313,8 +313,8 @@ static int S_weasy_item(struct pdf_run *run, struct pdf_item *it)
 		diag_error(who, 0, 0, "the print page is missing: %s; rebuild, or report a bug in toivo", strerror(errno));
 		goto done;
 	}
-	if (!mkdtemp(tmp)) {
-		diag_error(who, 0, 0, "cannot make a temporary folder in /tmp: %s", strerror(errno));
+	if (mkdir_p(tmp) < 0) {
+		diag_error(who, 0, 0, "cannot make a work folder %s: %s", tmp, strerror(errno));
 		goto done;
 	}
 	have_tmp = true;
@@ -364,6 +364,7 @@ done:
 		unlink(copy);
 	if (have_tmp)
 		rm_rf(tmp);
+	free(tmp);
 	pdf_toc_free(&toc);
 	free(copy);
 	free(html);
@@ -535,12 +536,15 @@ long pdf_render_site(size_t *failed, const struct pdf_tools *t, const char *dir,
 	if (S_manifest(&run, &cap, "print.json", true) < 0 || S_manifest(&run, &cap, "slides.json", false) < 0)
 		goto out;
 	run.dir_real = realpath(dir, NULL);
-	char tmpl[] = "/tmp/toivo-pdf-XXXXXX";
-	if (!run.dir_real || !mkdtemp(tmpl)) {
-		diag_error(dir, 0, 0, "cannot make a work folder in /tmp: %s", strerror(errno));
+	/* The work folder (the browser's profile, outlines) in TMPDIR. */
+	const char *tdir = getenv("TMPDIR");
+	run.tmp = xasprintf("%s/toivo-pdf-XXXXXX", tdir && *tdir ? tdir : "/tmp");
+	if (!run.dir_real || !mkdtemp(run.tmp)) {
+		diag_error(dir, 0, 0, "cannot make a work folder in %s: %s", tdir && *tdir ? tdir : "/tmp", strerror(errno));
+		free(run.tmp);
+		run.tmp = NULL;
 		goto out;
 	}
-	run.tmp = xstrdup(tmpl);
 	/* What is unchanged comes from the cache at once; the rest is made
 	 * biggest first, so that the last document to finish is a small one. */
 	size_t todo = 0;

@@ -390,7 +390,9 @@ int pdf_chromium_item(struct pdf_run *run, struct pdf_item *it, int slot)
 	pdf_toc_read(&toc, html, len);
 	it->toc_n = toc.n;
 	url = S_file_url(abs);
-	double deadline = cdp_now() + run->opts->timeout;
+	/* Opening a tab takes no time unless the machine is very busy: the
+	 * timeout the site sets counts from the navigation on. */
+	double deadline = cdp_now() + (run->opts->timeout > 60 ? run->opts->timeout : 60);
 	if (cdp_call(&res, &err, c, NULL, "Target.createTarget", json_pack("{s:s}", "url", "about:blank"), deadline) < 0)
 		goto out;
 	target = xstrdup(json_string_value(json_object_get(res, "targetId")) ? json_string_value(json_object_get(res, "targetId")) : "");
@@ -407,8 +409,10 @@ int pdf_chromium_item(struct pdf_run *run, struct pdf_item *it, int slot)
 	const char *s = it->session;
 	if (cdp_call(NULL, &err, c, s, "Network.enable", NULL, deadline) < 0 ||
 	    cdp_call(NULL, &err, c, s, "Fetch.enable", json_pack("{s:[{s:s}]}", "patterns", "urlPattern", "*"), deadline) < 0 ||
-	    cdp_call(NULL, &err, c, s, "Page.enable", NULL, deadline) < 0 ||
-	    cdp_call(&res, &err, c, s, "Page.navigate", json_pack("{s:s}", "url", url), deadline) < 0)
+	    cdp_call(NULL, &err, c, s, "Page.enable", NULL, deadline) < 0)
+		goto out;
+	deadline = cdp_now() + run->opts->timeout;
+	if (cdp_call(&res, &err, c, s, "Page.navigate", json_pack("{s:s}", "url", url), deadline) < 0)
 		goto out;
 	const char *nav_err = json_string_value(json_object_get(res, "errorText"));
 	if (nav_err && *nav_err) {
