@@ -324,8 +324,9 @@ static int S_weasy_item(struct pdf_run *run, struct pdf_item *it)
 	char *dir = path_dir(abs);
 	copy = xasprintf("%s/.toivo-render-%d-%zu.html", dir, (int)getpid(), (size_t)(it - run->items));
 	free(dir);
-	/* Every file of the output may count: WeasyPrint does not say which
-	 * it read, so the page alone is the key, with its style sheets. */
+	/* WeasyPrint does not say which files it read, so its PDFs cannot
+	 * be kept with a key that is sure to change with them. */
+	it->no_cache = true;
 	pdf_toc_read(&toc, html, len);
 	it->toc_n = toc.n;
 	for (it->passes = 1; it->passes <= PDF_MAX_PASSES && !pdf_stopping(); it->passes++) {
@@ -408,6 +409,10 @@ static void S_progress(struct pdf_run *run, const struct pdf_item *it)
 static void S_finish(struct pdf_run *run, struct pdf_item *it)
 {
 	pthread_mutex_lock(&run->lock);
+	if (!run->opts->quiet && isatty(2))
+		fputs("\r\033[K", stderr);   /* the counter's line */
+	if (it->error)
+		diag_error(it->html, 0, 0, "%s", it->error);
 	for (size_t i = 0; i < it->n_blocked; i++)
 		diag_warn(it->html, 0, 0, "blocked a request for %s: a PDF may load files of the output only; if the page is meant to load from that host, name it in pdf.allow_remote in site.yaml",
 			  it->blocked[i]);
@@ -523,6 +528,7 @@ static void S_item_free(struct pdf_item *it)
 	}
 	free(it->pending);
 	free(it->session);
+	free(it->error);
 }
 
 long pdf_render_site(size_t *failed, const struct pdf_tools *t, const char *dir, const struct pdf_opts *opts)

@@ -127,10 +127,15 @@ out:
 
 int pdf_cache_put(const struct pdf_run *run, const struct pdf_item *it)
 {
-	if (it->remote)
-		return 0;
 	char *cpdf, *ckey;
 	S_names(&cpdf, &ckey, run, it);
+	if (it->no_cache) {
+		/* An entry kept from an earlier run must not be taken either. */
+		unlink(ckey);
+		free(ckey);
+		free(cpdf);
+		return 0;
+	}
 	char *src = path_join(run->dir, it->pdf);
 	char *key = S_key(run, it, it->deps, it->n_deps);
 	struct buf b = BUF_INIT;

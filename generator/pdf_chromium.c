@@ -118,7 +118,7 @@ static void S_paused(struct pdf_run *run, struct cdp *c, const char *session, js
 	} else if (S_allowed_host(run, url)) {
 		ok = true;
 		if (it)
-			it->remote = true;
+			it->no_cache = true;
 	} else if (it) {
 		S_push(&it->blocked, &it->n_blocked, &it->cap_blocked, xstrdup(url));
 	}
@@ -162,6 +162,11 @@ static void S_network(struct pdf_run *run, const char *session, const char *meth
 bool pdf_chromium_hook(void *ctx, struct cdp *c, const char *session, const char *method, json_t *params)
 {
 	struct pdf_run *run = ctx;
+	if (getenv("TOIVO_CDP_TRACE")) {
+		char *t = json_dumps(params, JSON_COMPACT);
+		fprintf(stderr, "cdp: %s %s %.300s\n", session ? session : "-", method, t ? t : "");
+		free(t);
+	}
 	if (!strcmp(method, "Fetch.requestPaused")) {
 		S_paused(run, c, session, params);
 		return true;
@@ -462,8 +467,8 @@ int pdf_chromium_item(struct pdf_run *run, struct pdf_item *it, int slot)
 	free(pdir);
 	free(dst);
 out:
-	if (err && !pdf_stopping())
-		diag_error(it->html, 0, 0, "%s; %s was not made", err, it->pdf);
+	if (err && !it->error)
+		it->error = xasprintf("%s; %s was not made", err, it->pdf);
 	if (target && *target) {
 		char *e2 = NULL;
 		cdp_call(NULL, &e2, c, NULL, "Target.closeTarget", json_pack("{s:s}", "targetId", target), cdp_now() + 5);

@@ -26,8 +26,9 @@ struct pdf_item {
 	size_t n_blocked, cap_blocked;
 	struct pdf_request *pending;    /* requests not answered yet */
 	size_t n_pending, cap_pending;
-	bool remote;            /* loaded something from a host: not cached */
+	bool no_cache;          /* loaded something from a host, or the engine does not say what it loaded */
 	char *session;          /* its tab's DevTools session, while open */
+	char *error;            /* why it failed, reported when it is finished */
 };
 
 struct pdf_request {
@@ -49,8 +50,8 @@ struct pdf_run {
 
 /* Makes one document in a tab of run->cdp: loads the page, waits for its
  * fonts and images, prints it (again with the TOC's page numbers when it
- * has a TOC), writes the Info dictionary and the PDF.  0, or -1 after
- * reporting why, naming the print page. */
+ * has a TOC), writes the Info dictionary and the PDF.  0, or -1 with the
+ * reason in it->error. */
 int pdf_chromium_item(struct pdf_run *run, struct pdf_item *it, int slot);
 
 /* The DevTools event hook of the run (see cdp.h): answers paused requests,

@@ -33,6 +33,13 @@ browsers() { ps -eo pid=,args= | grep -v grep | grep "user-data-dir=$TMPDIR/toiv
 # remade: the PDFs the last run made (not taken from the cache), sorted.
 remade() { sed -n 's/^toivo pdf: \([^ ]*\.pdf\)  [0-9.]* s.*/\1/p' "$T/err" | LC_ALL=C sort | tr '\n' ' '; }
 
+# The bundled course (12 PDFs) on the release build only: under ASan the
+# small sites below drive the same code in toivo in a fraction of the time.
+case $TOIVO in
+*-asan) echo "ok - # SKIP the bundled course's PDFs under ASan (the small sites below run)"; course=false ;;
+*) course=true ;;
+esac
+if $course; then
 # The course, copied so that its cache stays in $T.
 C=$T/course
 mkdir -p "$C"
@@ -160,6 +167,7 @@ while IFS='	' read -r lang kind html pdf title; do
 	grep -aq "/Lang *($lang)" "$f" && ok "$what: language $lang in the metadata" || nok "$what: language $lang in the metadata"
 	bytes=$(wc -c < "$f")
 	[ "$bytes" -lt 1572864 ] && ok "$what: under 1.5 MB ($bytes bytes)" || nok "$what: under 1.5 MB" "$bytes bytes"
+	qpdf --check "$f" > "$T/qc" 2>&1 && ok "$what: qpdf --check finds no errors" || nok "$what: qpdf --check finds no errors" "$(cat "$T/qc")"
 	n=$(images "$f")
 	[ "$n" = 0 ] && ok "$what: no image objects (charts stay vector)" || nok "$what: no image objects" "$n /Subtype /Image objects"
 	pdftotext "$f" "$T/text" 2>/dev/null
@@ -206,15 +214,12 @@ pdf_run -s "$C" -o "$O" --force
 [ "$rc" = 0 ] && [ "$(remade | wc -w)" = "$n_items" ] && ok "--force makes every PDF again" ||
 	nok "--force makes every PDF again" "exit $rc; remade: $(remade)"
 
+fi
+
 # --- a small site: what a page may load, pages that hang, SIGINT ----------
 S=$T/s
 new_site "$S"
-cat >> "$S/site.yaml" <<'YAML'
-markdown:
-  unsafe: true
-pdf:
-  timeout: 8
-YAML
+printf 'markdown:\n  unsafe: true\n' >> "$S/site.yaml"
 printf '\n<img src="file:///etc/hostname" alt="">\n<object data="file:///etc/passwd" type="text/plain"></object>\n' >> "$S/content/mod/eka.fi.md"
 pdf_run -s "$S" -o "$T/w"
 [ "$rc" = 0 ] && ok "a page that points outside the output is still printed" || nok "a page that points outside the output is still printed" "exit $rc; $(cat "$T/err")"
@@ -236,11 +241,11 @@ while True:
     c, _ = s.accept(); held.append(c)
 ' "$port" &
 server=$!
-printf '  allow_remote: [127.0.0.1]\n' >> "$S/site.yaml"
+printf 'pdf:\n  timeout: 20\n  allow_remote: [127.0.0.1]\n' >> "$S/site.yaml"
 printf '\n<img src="http://127.0.0.1:%s/never.png" alt="">\n' "$port" >> "$S/content/mod/toka.en.md"
 rm -rf "$T/w"
 pdf_run -s "$S" -o "$T/w"
-[ "$rc" = 1 ] && grep -q 'en/module/print/index.html: error: the print page did not finish loading within 8 s; still waiting for http://127.0.0.1' "$T/err" &&
+[ "$rc" = 1 ] && grep -q 'en/module/print/index.html: error: the print page did not finish loading within 20 s; still waiting for http://127.0.0.1' "$T/err" &&
 	ok "a page that never finishes loading: exit 1, an error naming it and what it waits for" ||
 	nok "a page that never finishes loading: exit 1, an error naming it and what it waits for" "exit $rc; $(cat "$T/err")"
 [ -s "$T/w/fi/mod/print/mod.pdf" ] && [ -s "$T/w/fi/print/course.pdf" ] && ok "the other PDFs are written" ||
@@ -249,7 +254,7 @@ check "no PDF for the page that hung" test -z "$(find "$T/w/en" -name '*.pdf' 2>
 check "no browser left after a page that hung" test -z "$(browsers)"
 
 # SIGINT while the English pages wait: the browser goes, OUT stays.
-sed -i 's/timeout: 8/timeout: 60/' "$S/site.yaml"
+sed -i 's/timeout: 20/timeout: 60/' "$S/site.yaml"
 timeout 120 "$TOIVO" pdf -s "$S" -o "$T/w" --force > "$T/out" 2> "$T/err" &
 tp=$!
 WAIT=60 wait_for sh -c "ps -eo args= | grep -v grep | grep -q 'user-data-dir=$TMPDIR/toivo-pdf-'"
