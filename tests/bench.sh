@@ -30,7 +30,7 @@
 cd "$(dirname "$0")/.." || exit 2
 ROOT=$(pwd)
 TOIVO=${BENCH_TOIVO:-$ROOT/build/toivo}
-SIZES=${BENCH_SIZES:-1000 5000}
+SIZES=${BENCH_SIZES-1000 5000}
 RUNS=${BENCH_RUNS:-5}
 DIR=${BENCH_DIR:-$ROOT/build/bench}
 JOBS=${BENCH_JOBS:-$(nproc)}
