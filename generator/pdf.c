@@ -249,7 +249,9 @@ static int S_weasy_render(const struct pdf_run *run, const char *src, const char
 		t->engine_path, "--quiet", "--pdf-variant", "pdf/ua-1", "--", (char *)src, (char *)pdf, NULL,
 	};
 	int timed_out;
-	int r = pdf_spawn(argv, tmp, NULL, log, run->opts->timeout, &timed_out);
+	/* WeasyPrint loads and prints in one go: as long as a print may take. */
+	double limit = run->opts->timeout > 300 ? run->opts->timeout : 300;
+	int r = pdf_spawn(argv, tmp, NULL, log, limit, &timed_out);
 	struct stat st;
 	int ok = r == 0 && stat(pdf, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0;
 	if (!ok && !pdf_stopping()) {
@@ -257,7 +259,7 @@ static int S_weasy_render(const struct pdf_run *run, const char *src, const char
 			diag_error(who, 0, 0, "cannot run %s: %s; check that it is installed", t->engine_path, strerror(errno));
 		else if (timed_out)
 			diag_error(who, 0, 0, "%s did not finish in %.0f s and was stopped; simplify the page or try --engine chromium",
-				   t->engine_path, run->opts->timeout);
+				   t->engine_path, limit);
 		else
 			diag_error(who, 0, 0, "%s could not make the PDF (exit status %d); its output follows", t->engine_path, r);
 		S_show_log(log);
@@ -276,7 +278,7 @@ static long S_weasy_outline(const struct pdf_run *run, const char *pdf, const ch
 	char *log = path_join(tmp, "pdftohtml.log");
 	char *argv[] = { run->tools->pdftohtml, "-q", "-xml", "-i", "-stdout", (char *)pdf, NULL };
 	int timed_out;
-	int r = pdf_spawn(argv, tmp, xml, log, run->opts->timeout, &timed_out);
+	int r = pdf_spawn(argv, tmp, xml, log, 300, &timed_out);
 	long n = -1;
 	char *text = NULL;
 	size_t len;
@@ -575,6 +577,8 @@ long pdf_render_site(size_t *failed, const struct pdf_tools *t, const char *dir,
 		run.order[k] = i;
 	}
 	run.n_order = todo;
+	if (todo)
+		S_progress(&run, NULL);         /* the counter, on a terminal */
 	int jobs = opts->jobs < 1 ? 1 : opts->jobs;
 	if ((size_t)jobs > todo)
 		jobs = todo ? (int)todo : 1;

@@ -253,6 +253,13 @@ static time_t S_iso_time(const char *s)
 	return t;
 }
 
+/* Seconds one print may take: the site's timeout, but five minutes at
+ * least. */
+static double S_print_limit(const struct pdf_run *run)
+{
+	return run->opts->timeout > 300 ? run->opts->timeout : 300;
+}
+
 /* Prints the page; the PDF's bytes in *pdf.  0, or -1 with *err. */
 static int S_print(struct buf *pdf, char **err, struct cdp *c, const char *session, double deadline)
 {
@@ -298,7 +305,7 @@ static long S_outline(struct outline_item **items, char **err, const struct pdf_
 	if (file_write_atomic(file, pdf->data, pdf->len) < 0) {
 		*err = xasprintf("cannot write %s: %s", file, strerror(errno));
 	} else {
-		int st = pdf_spawn(argv, run->tmp, xml, log, run->opts->timeout, &timed_out);
+		int st = pdf_spawn(argv, run->tmp, xml, log, S_print_limit(run), &timed_out);
 		if (st != 0)
 			*err = xasprintf("pdftohtml could not read the PDF's outline (exit status %d); check poppler-utils", st);
 		else if (file_read(&text, &len, xml) < 0)
@@ -335,7 +342,9 @@ static int S_print_all(struct buf *pdf, char **err, struct pdf_run *run, struct 
 		       const char *session, int slot)
 {
 	for (it->passes = 1; it->passes <= PDF_MAX_PASSES; it->passes++) {
-		if (S_print(pdf, err, run->cdp, session, cdp_now() + run->opts->timeout) < 0)
+		/* A long document on a busy machine takes minutes to print,
+		 * and a print ends: the site's timeout is for loading. */
+		if (S_print(pdf, err, run->cdp, session, cdp_now() + S_print_limit(run)) < 0)
 			return -1;
 		if (!toc->n)
 			return 0;
@@ -348,7 +357,7 @@ static int S_print_all(struct buf *pdf, char **err, struct pdf_run *run, struct 
 		if (same == toc->n)
 			return 0;
 		if (it->passes < PDF_MAX_PASSES &&
-		    S_set_numbers(err, run->cdp, session, toc, cdp_now() + run->opts->timeout) < 0)
+		    S_set_numbers(err, run->cdp, session, toc, cdp_now() + S_print_limit(run)) < 0)
 			return -1;
 	}
 	it->passes = PDF_MAX_PASSES;
@@ -438,6 +447,7 @@ int pdf_chromium_item(struct pdf_run *run, struct pdf_item *it, int slot)
 	json_decref(jcss);
 	free(lit);
 	free(css);
+	/* Fonts and images are part of loading: the same deadline. */
 	info = S_eval(&err, c, s, js, deadline);
 	free(js);
 	if (!info)
