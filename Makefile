@@ -8,7 +8,7 @@
 # installs the missing ones with apt-get when it may, or prints the line.
 
 CC      ?= cc
-PKGS    := libcmark-gfm lua5.4 libgit2 yaml-0.1 libmicrohttpd
+PKGS    := libcmark-gfm lua5.4 libgit2 yaml-0.1 libmicrohttpd jansson
 PKGS    += libvoikko
 WARN    := -Wall -Wextra -Wpedantic -Wshadow -Wno-unused-parameter -Werror
 CSTD    := -std=c17 -D_GNU_SOURCE
@@ -68,7 +68,7 @@ site: $(B)/toivo
 
 # What the tests drive for real: git repositories, HTTP, PDF engines and
 # poppler to read the PDFs back.
-TEST_PKGS := git curl python3 chromium weasyprint poppler-utils nodejs valgrind
+TEST_PKGS := git curl python3 chromium weasyprint poppler-utils nodejs valgrind qpdf
 
 test-deps: $(B)/.deps-ok
 	@TOIVO_EXTRA_PKGS="$(TEST_PKGS)" sh tools/deps.sh

@@ -1,8 +1,13 @@
 /* cmd_pdf.c - toivo pdf: build the site with its print pages into a folder
- * beside OUT, render every print page to PDF there, and only then swap the
- * result into OUT, so that a failed run leaves OUT as it was. */
+ * beside OUT, make every PDF there, and only then swap the result into OUT,
+ * so that a failed run leaves OUT as it was.  When some documents fail and
+ * others are made, the others are kept (and the run exits 1): the failed
+ * ones are named, and the cache makes the next run redo only them.
+ * SIGINT and SIGTERM close the browser, remove the work folder and leave
+ * OUT as it was. */
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,6 +18,12 @@
 #include "diag.h"
 #include "pdf.h"
 #include "util.h"
+#include "value.h"
+#include "yamldoc.h"
+
+#define PDF_TIMEOUT_DEFAULT 60
+#define PDF_TIMEOUT_MIN 2
+#define PDF_TIMEOUT_MAX 600
 
 static int S_usage_error(const char *fmt, const char *a)
 {
@@ -40,12 +51,60 @@ static int S_swap(const char *tmp, const char *out)
 	return 0;
 }
 
+static void S_on_signal(int sig)
+{
+	(void)sig;
+	pdf_interrupt();
+}
+
+/* Reads the pdf: section of site.yaml into opts (allow_remote, timeout).
+ * 0, or -1 after reporting. */
+static int S_config(struct pdf_opts *opts, struct value **cfg, const char *root)
+{
+	char *path = path_join(root, "site.yaml");
+	int r = 0;
+	*cfg = NULL;
+	if (is_file(path) && yamldoc_load(cfg, path) < 0)
+		r = -1;
+	const struct value *p = *cfg ? value_get(*cfg, "pdf") : NULL;
+	const struct value *t = p ? value_get(p, "timeout") : NULL;
+	if (t && (t->kind != V_NUM || t->u.n < PDF_TIMEOUT_MIN || t->u.n > PDF_TIMEOUT_MAX)) {
+		diag_error("site.yaml", t->line, t->col, "pdf.timeout must be a number of seconds from %d to %d", PDF_TIMEOUT_MIN,
+			   PDF_TIMEOUT_MAX);
+		r = -1;
+	} else if (t) {
+		opts->timeout = t->u.n;
+	}
+	const struct value *a = p ? value_get(p, "allow_remote") : NULL;
+	if (a && a->kind == V_LIST) {
+		opts->allow_remote = xcalloc(a->u.list.n + 1, sizeof *opts->allow_remote);
+		for (size_t i = 0; i < a->u.list.n; i++) {
+			const char *h = value_string(a->u.list.items[i]);
+			if (!h || !*h || strpbrk(h, "/:?#@ ")) {
+				diag_error("site.yaml", a->u.list.items[i]->line, a->u.list.items[i]->col,
+					   "pdf.allow_remote lists host names (like example.org), not URLs");
+				r = -1;
+				continue;
+			}
+			opts->allow_remote[opts->n_allow++] = xstrdup(h);
+		}
+	} else if (a) {
+		diag_error("site.yaml", a->line, a->col, "pdf.allow_remote must be a list of host names");
+		r = -1;
+	}
+	free(path);
+	return r;
+}
+
 int cmd_pdf(int argc, char **argv)
 {
 	struct build_opts o = { .root = ".", .pdf = true, .quiet = true };
 	const char *out = NULL;
 	enum pdf_engine engine = PDF_CHROMIUM;
-	int jobs = cpu_count() >= 2 ? 2 : 1;
+	int ncpu = cpu_count();
+	/* Two tabs at least (one waits for fonts while the other prints);
+	 * more than four gain little, as Chromium's own threads fill the cores. */
+	struct pdf_opts opts = { .jobs = ncpu < 2 ? 2 : ncpu > 4 ? 4 : ncpu, .timeout = PDF_TIMEOUT_DEFAULT };
 	bool quiet = false;
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i];
@@ -66,9 +125,11 @@ int cmd_pdf(int argc, char **argv)
 			else
 				return S_usage_error("unknown engine '%s' (use chromium or weasyprint)", v);
 		} else if (!strcmp(a, "-j") || !strcmp(a, "--jobs")) {
-			jobs = atoi(v);
-			if (jobs < 1)
+			opts.jobs = atoi(v);
+			if (opts.jobs < 1)
 				return S_usage_error("-j needs a number of at least 1, not '%s'", v);
+		} else if (!strcmp(a, "-f") || !strcmp(a, "--force")) {
+			opts.force = true;
 		} else if (!strcmp(a, "-q") || !strcmp(a, "--quiet")) {
 			quiet = true;
 		} else {
@@ -78,11 +139,26 @@ int cmd_pdf(int argc, char **argv)
 			i++;
 	}
 
+	opts.quiet = quiet;
 	struct pdf_tools tools;
-	if (pdf_tools_find(&tools, engine) < 0) {
+	struct value *cfg = NULL;
+	if (pdf_tools_find(&tools, engine) < 0 || S_config(&opts, &cfg, o.root) < 0) {
 		pdf_tools_free(&tools);
+		value_free(cfg);
+		for (size_t i = 0; i < opts.n_allow; i++)
+			free(opts.allow_remote[i]);
+		free(opts.allow_remote);
 		return 1;
 	}
+	/* The cache lives in the site, beside its sources (and is ignored by
+	 * git): it holds what each PDF was made from. */
+	char *cache = path_join(o.root, ".toivo-cache/pdf");
+	opts.cache_dir = cache;
+	struct sigaction sa = { 0 }, old_int, old_term;
+	sa.sa_handler = S_on_signal;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, &old_int);
+	sigaction(SIGTERM, &sa, &old_term);
 	char *def = out ? NULL : path_join(o.root, "public");
 	if (!out)
 		out = def;
@@ -105,20 +181,41 @@ int cmd_pdf(int argc, char **argv)
 	free(parent);
 	rm_rf(tmp);     /* left by a killed run */
 	o.out = tmp;
+	size_t failed = 0;
+	long made = -1;
 	if (build_run(&o) != 0) {
 		fprintf(stderr, "toivo pdf: the site has problems (above); %s is unchanged\n", trimmed);
-	} else if (pdf_render_site(&tools, tmp, jobs, quiet) < 0) {
-		fprintf(stderr, "toivo pdf: error: not every PDF could be made (above); %s is unchanged\n", trimmed);
+	} else if (pdf_stopping()) {
+		;
+	} else if ((made = pdf_render_site(&failed, &tools, tmp, &opts)) <= 0 && (failed || made < 0)) {
+		if (!pdf_stopping())
+			fprintf(stderr, "toivo pdf: error: no PDF could be made (above); %s is unchanged\n", trimmed);
+	} else if (pdf_stopping()) {
+		;
 	} else if (S_swap(tmp, trimmed) == 0) {
-		if (!quiet)
+		if (failed)
+			fprintf(stderr, "toivo pdf: error: %zu of %zu PDFs could not be made (above); the others are in %s\n",
+				failed, failed + (size_t)made, trimmed);
+		else if (!quiet)
 			fprintf(stderr, "toivo pdf: -> %s\n", trimmed);
-		r = 0;
+		r = failed ? 1 : 0;
 	}
 	rm_rf(tmp);
+	if (pdf_stopping()) {
+		fprintf(stderr, "toivo pdf: stopped; %s is unchanged\n", trimmed);
+		r = 130;
+	}
 	free(tmp);
 	free(trimmed);
 done:
+	sigaction(SIGINT, &old_int, NULL);
+	sigaction(SIGTERM, &old_term, NULL);
+	free(cache);
 	free(def);
+	value_free(cfg);
+	for (size_t i = 0; i < opts.n_allow; i++)
+		free(opts.allow_remote[i]);
+	free(opts.allow_remote);
 	pdf_tools_free(&tools);
 	return r;
 }

@@ -152,26 +152,82 @@ local function model(spec, block)
   return m
 end
 
--- <defs>: one fill pattern per series, white marks on the series colour.
-local function patterns(id, n)
-  local marks = {
-    nil,
-    '<path d="M-2 2L2 -2M0 8L8 0M6 10L10 6" stroke="#fff" stroke-width="1.6"/>',
-    '<circle cx="4" cy="4" r="1.5" fill="#fff"/>',
-    '<path d="M-2 6L2 10M0 0L8 8M6 -2L10 2" stroke="#fff" stroke-width="1.6"/>',
-    '<path d="M0 4H8" stroke="#fff" stroke-width="1.6"/>',
-    '<path d="M0 0L8 8M8 0L0 8" stroke="#fff" stroke-width="1.2"/>',
-    '<path d="M4 0V8" stroke="#fff" stroke-width="1.6"/>',
-    '<circle cx="4" cy="4" r="2" fill="#fff"/>',
-  }
-  local h = { "<defs>" }
-  for i = 1, n do
-    local k = (i - 1) % #PALETTE + 1
-    h[#h + 1] = string.format('<pattern id="%s-p%d" patternUnits="userSpaceOnUse" width="8" height="8">' ..
-      '<rect width="8" height="8" fill="%s"/>%s</pattern>', id, i, PALETTE[k], marks[k] or "")
+-- The greyscale-safe fills: white marks on the series colour, one kind of
+-- mark per series.  They are drawn as plain lines and dots clipped to each
+-- bar here, not as an SVG <pattern>: Chromium prints a pattern as a raster
+-- image (blurry when zoomed, and heavy: one copy per bar), while lines and
+-- dots stay vector in every PDF engine.  The marks lie on an 8-unit grid
+-- anchored at the chart's origin, so neighbouring bars line up.
+local MARKS = {
+  nil,                                  -- plain colour
+  { kind = "rise", w = 1.6 },           -- ////
+  { kind = "dots", r = 1.5 },
+  { kind = "fall", w = 1.6 },           -- \\
+  { kind = "rows", w = 1.6 },           -- ====
+  { kind = "cross", w = 1.2 },          -- XXXX
+  { kind = "cols", w = 1.6 },           -- ||||
+  { kind = "dots", r = 2 },
+}
+local GRID = 8
+
+-- The path of the marks of one kind over the rectangle x0..x1, y0..y1.
+local function marks_path(kind, x0, y0, x1, y1, r)
+  local d = {}
+  local function seg(ax, ay, bx, by)
+    if math.abs(bx - ax) + math.abs(by - ay) > 0.1 then
+      d[#d + 1] = string.format("M%s %sL%s %s", f1(ax), f1(ay), f1(bx), f1(by))
+    end
   end
-  h[#h + 1] = "</defs>"
-  return table.concat(h)
+  if kind == "rise" or kind == "cross" then     -- the lines x + y = 8k
+    for c = math.ceil((x0 + y0) / GRID) * GRID, x1 + y1, GRID do
+      local xa, xb = math.max(x0, c - y1), math.min(x1, c - y0)
+      if xb > xa then seg(xa, c - xa, xb, c - xb) end
+    end
+  end
+  if kind == "fall" or kind == "cross" then     -- the lines y - x = 8k
+    for c = math.ceil((y0 - x1) / GRID) * GRID, y1 - x0, GRID do
+      local xa, xb = math.max(x0, y0 - c), math.min(x1, y1 - c)
+      if xb > xa then seg(xa, xa + c, xb, xb + c) end
+    end
+  end
+  local function centres(lo, hi) -- 4 + 8k between lo and hi
+    local t = {}
+    for v = math.ceil((lo - GRID / 2) / GRID) * GRID + GRID / 2, hi, GRID do t[#t + 1] = v end
+    return t
+  end
+  if kind == "rows" then
+    for _, y in ipairs(centres(y0, y1)) do seg(x0, y, x1, y) end
+  elseif kind == "cols" then
+    for _, x in ipairs(centres(x0, x1)) do seg(x, y0, x, y1) end
+  elseif kind == "dots" then
+    -- Whole dots only: a dot cut by the bar's edge would need a clip path.
+    for _, y in ipairs(centres(y0 + r, y1 - r)) do
+      for _, x in ipairs(centres(x0 + r, x1 - r)) do
+        d[#d + 1] = string.format("M%s %sa%s %s 0 1 0 %s 0a%s %s 0 1 0 -%s 0",
+          f1(x - r), f1(y), f1(r), f1(r), f1(2 * r), f1(r), f1(r), f1(2 * r))
+      end
+    end
+  end
+  return table.concat(d)
+end
+
+-- A bar (or legend key) of series i: its colour, its marks, its outline.
+local function bar(i, x, y, w, h)
+  local k = (i - 1) % #PALETTE + 1
+  local out = { string.format('<rect x="%s" y="%s" width="%s" height="%s" fill="%s"/>',
+    f1(x), f1(y), f1(w), f1(h), PALETTE[k]) }
+  local m = MARKS[k]
+  local d = m and marks_path(m.kind, x, y, x + w, y + h, m.r) or ""
+  if d ~= "" then
+    if m.kind == "dots" then
+      out[#out + 1] = string.format('<path d="%s" fill="#fff"/>', d)
+    else
+      out[#out + 1] = string.format('<path d="%s" fill="none" stroke="#fff" stroke-width="%s"/>', d, f1(m.w))
+    end
+  end
+  out[#out + 1] = string.format('<rect x="%s" y="%s" width="%s" height="%s" fill="none" stroke="#222" stroke-width="0.6"/>',
+    f1(x), f1(y), f1(w), f1(h))
+  return table.concat(out)
 end
 
 local function marker(shape, x, y, colour)
@@ -304,7 +360,6 @@ local function render(block)
     'preserveAspectRatio="xMidYMid meet" font-size="%d">\n', id, id, W, H, FONT))
   add(string.format('<title id="%s-title">%s</title>\n', id, esc(title)))
   add(string.format('<desc id="%s-desc">%s</desc>\n', id, esc(desc)))
-  if kind ~= "line" then add(patterns(id, ns) .. "\n") end
 
   -- grid and y axis
   for _, v in ipairs(ticks) do
@@ -406,8 +461,7 @@ local function render(block)
             y0, y1 = zero, Y(v)
           end
           local top_y, hgt = math.min(y0, y1), math.abs(y1 - y0)
-          add(string.format('<rect x="%s" y="%s" width="%s" height="%s" fill="url(#%s-p%d)" stroke="#222" stroke-width="0.6"/>',
-            f1(x0), f1(top_y), f1(bw), f1(hgt), id, si))
+          add(bar(si, x0, top_y, bw, hgt))
           local s = fmt(v)
           if kind == "stacked-bar" then
             if hgt >= 14 and text_w(s, 10) <= bw - 2 then
@@ -444,8 +498,7 @@ local function render(block)
           DASHES[k] and (' stroke-dasharray="' .. DASHES[k] .. '"') or ""))
         add(marker(SHAPES[k], p.x + 9, p.y + 6, PALETTE[k]))
       else
-        add(string.format('<rect x="%s" y="%s" width="16" height="12" fill="url(#%s-p%d)" stroke="#222" stroke-width="0.6"/>',
-          f1(p.x), f1(p.y), id, i))
+        add(bar(i, p.x, p.y, 16, 12))
       end
       add(string.format('<text x="%s" y="%s" fill="#222">%s</text>\n', f1(p.x + 22), f1(p.y + 10), esc(s.label)))
     end

@@ -9,6 +9,10 @@
 #   BENCH_JOBS    toivo -j and floor threads (default: the number of cores)
 #   BENCH_TOIVO   the binary to measure (build/toivo)
 #   BENCH_EDITS   one-page edits timed in toivo serve on the largest corpus (20)
+#   BENCH_PDF     runs of the PDF benchmark (3; 0 = none): toivo pdf on the
+#                 bundled course against one cold Chromium print of its
+#                 biggest print page, and toivo pdf again with nothing changed
+#   (BENCH_SIZES= BENCH_EDITS=0 runs the PDF benchmark alone.)
 #
 # Each run is timed with /usr/bin/time: wall, user + system, peak RSS.  The
 # tools run in turn (toivo, Hugo, floor, toivo again, ...) so a machine
@@ -26,17 +30,17 @@
 cd "$(dirname "$0")/.." || exit 2
 ROOT=$(pwd)
 TOIVO=${BENCH_TOIVO:-$ROOT/build/toivo}
-SIZES=${BENCH_SIZES:-1000 5000}
+SIZES=${BENCH_SIZES-1000 5000}
 RUNS=${BENCH_RUNS:-5}
 DIR=${BENCH_DIR:-$ROOT/build/bench}
 JOBS=${BENCH_JOBS:-$(nproc)}
 mkdir -p "$DIR" || exit 2
 DIR=$(cd "$DIR" && pwd)
 
-if ! command -v hugo > /dev/null 2>&1 || ! [ -x /usr/bin/time ]; then
+if { [ -n "$SIZES" ] && ! command -v hugo > /dev/null 2>&1; } || ! [ -x /usr/bin/time ]; then
 	TOIVO_EXTRA_PKGS="hugo time" sh tools/deps.sh || exit 2
 fi
-command -v hugo > /dev/null 2>&1 || { echo "bench: hugo is needed (apt-get install hugo)"; exit 2; }
+[ -z "$SIZES" ] || command -v hugo > /dev/null 2>&1 || { echo "bench: hugo is needed (apt-get install hugo)"; exit 2; }
 [ -x /usr/bin/time ] || { echo "bench: /usr/bin/time is needed (apt-get install time)"; exit 2; }
 [ -x "$TOIVO" ] || { echo "bench: build toivo first (make)"; exit 2; }
 
@@ -114,7 +118,7 @@ if [ -d "$DIR/trash" ]; then
 	sleep 35
 fi
 
-echo "toivo $(git rev-parse --short HEAD 2>/dev/null)$(git diff --quiet 2>/dev/null || echo +), $(hugo version | cut -d' ' -f1-2), $(nproc) cores, $RUNS runs after a warm-up, -j $JOBS"
+echo "toivo $(git rev-parse --short HEAD 2>/dev/null)$(git diff --quiet 2>/dev/null || echo +), $(hugo version 2>/dev/null | cut -d' ' -f1-2), $(nproc) cores, $RUNS runs after a warm-up, -j $JOBS"
 echo "load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
 for n in $SIZES; do
 	corpus "$n"
@@ -155,7 +159,7 @@ for n in $SIZES; do
 done
 # toivo serve on the largest corpus: from saving one page to the reload
 # event a browser waits for (tests/bench/serve_edit.py).
-if [ "${BENCH_EDITS:-20}" -gt 0 ]; then
+if [ "${BENCH_EDITS:-20}" -gt 0 ] && [ -n "$SIZES" ]; then
 	echo
 	python3 tests/bench/serve_edit.py "$TOIVO" "$c" "$DIR/serve-out" "${BENCH_EDITS:-20}" ||
 		echo "serve: the one-page edit benchmark failed; see $DIR/serve-out.serve.log"
@@ -209,6 +213,55 @@ if [ "${BENCH_SEARCH:-1}" != 0 ]; then
 		printf '%-8s %-9s %10s %10s %10s %9s %9s %8s %8s\n' pages tool "index KB" "cold KB" "max KB" "ms cold" "ms warm" "hits fi" "hits en"
 		awk '{ printf "%-8s %-9s %10.0f %10.1f %10.1f %9s %9s %8s %8s\n", $1, $2, $3 / 1024, $4 / 1024, $5 / 1024, $6, $7, $8, $9 }' "$sr"
 	fi
+fi
+# toivo pdf on the bundled course (a copy, so that its cache starts empty)
+# against ONE cold `chromium --headless --print-to-pdf` of its biggest print
+# page, in turn in the same run; then toivo pdf again with nothing changed.
+if [ "${BENCH_PDF:-3}" -gt 0 ]; then
+	P=$DIR/pdf
+	rm -rf "$P" && mkdir -p "$P/site" || exit 2
+	cp -r "$ROOT/content" "$ROOT/lua" "$ROOT/themes" "$ROOT/site.yaml" "$P/site/"
+	"$TOIVO" build -q -s "$P/site" -o "$P/html" || exit 1
+	big=$(python3 -c 'import json, os, sys
+d = sys.argv[1]
+print(max((e["html"] for e in json.load(open(os.path.join(d, "print.json")))), key=lambda h: os.path.getsize(os.path.join(d, h))))' "$P/html")
+	chromium=$(command -v chromium || command -v chromium-browser)
+	results=$DIR/results-pdf
+	: > "$results"
+	cold() {
+		prof=$(mktemp -d "$P/prof.XXXXXX")
+		timed chromium "$chromium" --headless --no-sandbox --disable-gpu --no-first-run \
+			--disable-background-networking --disable-component-update --disable-sync \
+			--no-pdf-header-footer --user-data-dir="$prof" --print-to-pdf="$P/cold.pdf" "file://$P/html/$big"
+		rm -rf "$prof"
+	}
+	i=0
+	while [ $i -lt "${BENCH_PDF:-3}" ]; do
+		cold
+		rm -rf "$P/site/.toivo-cache"
+		timed "toivo-pdf" "$TOIVO" pdf -q -s "$P/site" -o "$P/out"
+		timed "toivo-pdf-again" "$TOIVO" pdf -q -s "$P/site" -o "$P/out"
+		i=$((i + 1))
+	done
+	docs=$(python3 -c 'import json, sys; print(len(json.load(open(sys.argv[1]))))' "$P/out/print.json")
+	cw=$(median chromium 2)
+	echo
+	echo "toivo pdf: the bundled course, $docs PDFs; one cold Chromium print of $big ($(du -k "$P/html/$big" | cut -f1) kB); median of ${BENCH_PDF:-3}"
+	printf '%-28s %9s %12s %10s %14s\n' run "wall s" "user+sys s" "peak MB" "/ one Chromium"
+	for t in chromium toivo-pdf toivo-pdf-again; do
+		w=$(median $t 2)
+		cpu=$(median $t 3)
+		kb=$(peak $t)
+		label=$t
+		[ $t = chromium ] && label="chromium, one page (cold)"
+		[ $t = toivo-pdf ] && label="toivo pdf, all (cold cache)"
+		[ $t = toivo-pdf-again ] && label="toivo pdf, nothing changed"
+		awk -v l="$label" -v w="$w" -v cpu="$cpu" -v kb="$kb" -v cw="$cw" 'BEGIN {
+			printf "%-28s %9.2f %12.2f %10.0f %14.2f\n", l, w, cpu, kb / 1024, (cw > 0 ? w / cw : 0) }'
+	done
+	awk -v tw="$(median toivo-pdf 2)" -v cw="$cw" -v aw="$(median toivo-pdf-again 2)" 'BEGIN {
+		printf "toivo pdf takes %.2fx one cold Chromium print (target <= 2); a run with nothing changed %.2f s (target < 1)\n", tw / cw, aw }'
+	ls -l "$P"/out/*/print/*.pdf "$P"/out/*/*/print/*.pdf 2>/dev/null | awk '{ s += $5; if ($5 > m) m = $5 } END { printf "PDF sizes: %.1f MB in all, the biggest %.2f MB\n", s / 1048576, m / 1048576 }'
 fi
 echo "load average at end: $(cut -d' ' -f1-3 /proc/loadavg)"
 rm -rf "$DIR/trash"

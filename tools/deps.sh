@@ -2,7 +2,7 @@
 # deps.sh - makes sure the Debian packages toivo builds with are installed.
 # Installs the missing ones with apt-get when it may (root, or sudo without a
 # password); otherwise prints the exact command and fails.
-pkgs="pkg-config libcmark-gfm-dev libcmark-gfm-extensions-dev liblua5.4-dev libgit2-dev libyaml-dev libmicrohttpd-dev"
+pkgs="pkg-config libcmark-gfm-dev libcmark-gfm-extensions-dev liblua5.4-dev libgit2-dev libyaml-dev libmicrohttpd-dev libjansson-dev"
 # search: Voikko and its Finnish dictionary, Snowball stemmers
 pkgs="$pkgs libvoikko-dev voikko-fi libstemmer-dev"
 [ -n "$TOIVO_EXTRA_PKGS" ] && pkgs="$pkgs $TOIVO_EXTRA_PKGS"

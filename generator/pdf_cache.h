@@ -1,0 +1,15 @@
+/* pdf_cache.h - PDFs kept with what they were made from (see pdf_cache.c). */
+#ifndef TOIVO_PDF_CACHE_H
+#define TOIVO_PDF_CACHE_H
+
+#include "pdf_doc.h"
+
+/* Copies the cached PDF of it into the output when its key is unchanged.
+ * 1 when it did, 0 when the document must be made. */
+int pdf_cache_get(const struct pdf_run *run, const struct pdf_item *it);
+
+/* Keeps the PDF just made for it, with its key.  0, or -1 (the next run
+ * then makes it again). */
+int pdf_cache_put(const struct pdf_run *run, const struct pdf_item *it);
+
+#endif
