@@ -189,25 +189,8 @@ case "$TOIVO" in
 	exit 0
 	;;
 esac
-CHROMIUM=${CHROMIUM:-/usr/bin/chromium}
-export CHROMIUM
-missing=
-for tool in node npm pdftotext pdfinfo pdftoppm; do
-	command -v "$tool" >/dev/null 2>&1 || missing="$missing $tool"
-done
-[ -x "$CHROMIUM" ] || missing="$missing $CHROMIUM"
-if [ -n "$missing" ]; then
-	nok "the form's browser test has what it needs" "missing:$missing (Debian: apt-get install chromium nodejs poppler-utils)"
-	exit 0
-fi
-B=$ROOT/tests/browser
-if [ ! -f "$B/node_modules/playwright-core/package.json" ] || [ ! -f "$B/node_modules/axe-core/axe.min.js" ]; then
-	if ! npm ci --prefix "$B" --no-audit --no-fund > "$T/npm.log" 2>&1; then
-		nok "npm ci installs playwright-core and axe-core" "$(tail -20 "$T/npm.log")"
-		exit 0
-	fi
-fi
-# The good crisis form again (the bad ones above were not built).
+browser_ready pdftotext pdfinfo pdftoppm || exit 0
+# $OUT: the course with the good crisis form (the bad YAML above failed to build into $T/bad).
 timeout 300 node "$B/form.mjs" "$OUT" "$T" "$S/content/data/plan.yaml"
 rc=$?
 [ "$rc" = 0 ] || nok "form.mjs ran to the end" "exit status $rc"
