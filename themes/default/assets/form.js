@@ -26,6 +26,7 @@
 		return;
 	var FORMAT = 'toivo-form';
 	var VERSION = 1;
+	var MAX_FILE = 8 * 1024 * 1024;
 	var forms = document.querySelectorAll('form.planform[data-form]');
 	if (!forms.length || !window.Blob || !window.DOMParser || !window.JSON)
 		return;
@@ -221,6 +222,11 @@
 		}
 		function open(f) {
 			var name = f.name;
+			/* A saved plan is a few kilobytes; a huge file is not one. */
+			if (f.size > MAX_FILE) {
+				say(msg('broken', { file: name }), true);
+				return;
+			}
 			var reader = new FileReader();
 			reader.onload = function () {
 				var r = read(String(reader.result), name);
