@@ -416,6 +416,16 @@ await step('print page', async () => {
 		&& !(await page.isVisible('.planform-tools')));
 	if (SHOTS)
 		execFileSync('pdftoppm', ['-png', '-r', '60', pdf, path.join(SHOTS, 'blank-pdf')]);
+	// The form's own page, live but empty, prints as that blank form.
+	await page.goto(`${base}/fi/asiakassuunnitelma/lomake/`);
+	await page.waitForSelector('form.planform.planform-live');
+	const pdf2 = path.join(tmp, 'empty.pdf');
+	await page.pdf({ path: pdf2, format: 'A4', printBackground: true });
+	const pages2 = Number((execFileSync('pdfinfo', [pdf2], { encoding: 'utf8' }).match(/Pages:\s+(\d+)/) || [])[1]);
+	const text2 = squash(execFileSync('pdftotext', ['-enc', 'UTF-8', pdf2, '-'], { encoding: 'utf8' }));
+	const blank = squash(execFileSync('pdftotext', ['-enc', 'UTF-8', pdf, '-'], { encoding: 'utf8' }));
+	check(`the form's page, empty, prints as the blank form (${pages2} page, same text)`, pages2 === pages && text2 === blank,
+		`${text2.slice(0, 200)}\n---\n${blank.slice(0, 200)}`);
 	await ctx.close();
 });
 
