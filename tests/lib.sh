@@ -104,3 +104,35 @@ publish_repo() {
 
 # rev REPO REF: the commit REF names in REPO, or "none".
 rev() { git -C "$1" rev-parse -q --verify "$2" 2>/dev/null || echo none; }
+
+# browser_ready [TOOL...]: Debian's chromium ($CHROMIUM), node 20 or later,
+# npm, and any TOOL given are there, and tests/browser's npm packages are
+# installed (npm ci when missing); else a "not ok" line saying what to
+# install, and status 1.  Sets CHROMIUM and B (tests/browser).
+browser_ready() {
+	CHROMIUM=${CHROMIUM:-/usr/bin/chromium}
+	export CHROMIUM
+	B=$ROOT/tests/browser
+	missing=
+	for tool in node npm "$@"; do
+		command -v "$tool" >/dev/null 2>&1 || missing="$missing $tool"
+	done
+	[ -x "$CHROMIUM" ] || missing="$missing $CHROMIUM"
+	if [ -n "$missing" ]; then
+		nok "the browser tests have what they need" "missing:$missing (Debian: apt-get install chromium nodejs poppler-utils; npm comes with NodeSource's nodejs, else apt-get install npm)"
+		return 1
+	fi
+	major=$(node -p 'process.versions.node.split(".")[0]' 2>/dev/null)
+	if [ "${major:-0}" -lt 20 ]; then
+		nok "node is version 20 or later (playwright-core needs it)" "node $(node --version 2>&1)"
+		return 1
+	fi
+	if [ ! -f "$B/node_modules/playwright-core/package.json" ] || [ ! -f "$B/node_modules/axe-core/axe.min.js" ]; then
+		if npm ci --prefix "$B" --no-audit --no-fund > "$T/npm.log" 2>&1; then
+			ok "npm ci installs playwright-core and axe-core"
+		else
+			nok "npm ci installs playwright-core and axe-core" "$(tail -20 "$T/npm.log")"
+			return 1
+		fi
+	fi
+}

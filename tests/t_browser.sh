@@ -15,33 +15,7 @@ case "$TOIVO" in
 	;;
 esac
 
-CHROMIUM=${CHROMIUM:-/usr/bin/chromium}
-export CHROMIUM
-missing=
-for tool in node npm; do
-	command -v "$tool" >/dev/null 2>&1 || missing="$missing $tool"
-done
-[ -x "$CHROMIUM" ] || missing="$missing $CHROMIUM"
-if [ -n "$missing" ]; then
-	nok "the browser tests have what they need" "missing:$missing (Debian: apt-get install chromium nodejs; npm comes with NodeSource's nodejs, else apt-get install npm)"
-	exit 0
-fi
-
-major=$(node -p 'process.versions.node.split(".")[0]' 2>/dev/null)
-if [ "${major:-0}" -lt 20 ]; then
-	nok "node is version 20 or later (playwright-core needs it)" "node $(node --version 2>&1)"
-	exit 0
-fi
-
-B=$ROOT/tests/browser
-if [ ! -f "$B/node_modules/playwright-core/package.json" ] || [ ! -f "$B/node_modules/axe-core/axe.min.js" ]; then
-	if npm ci --prefix "$B" --no-audit --no-fund > "$T/npm.log" 2>&1; then
-		ok "npm ci installs playwright-core and axe-core"
-	else
-		nok "npm ci installs playwright-core and axe-core" "$(tail -20 "$T/npm.log")"
-		exit 0
-	fi
-fi
+browser_ready || exit 0
 
 # A copy of the bundled course (the theme and hooks are built in), so the
 # live-reload check can edit a page.

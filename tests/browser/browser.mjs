@@ -18,6 +18,7 @@ import net from 'node:net';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { chromium } from 'playwright-core';
+import { ok, nok, check, note, step } from './tap.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const [toivo, site, out, tmp] = process.argv.slice(2);
@@ -25,26 +26,7 @@ const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
 const axeSource = fs.readFileSync(path.join(here, 'node_modules/axe-core/axe.min.js'), 'utf8');
 const t0 = Date.now();
 
-let failed = 0;
-function ok(what) { console.log(`ok - ${what}`); }
-function nok(what, evidence) {
-	failed++;
-	console.log(`not ok - ${what}`);
-	if (evidence)
-		String(evidence).split('\n').slice(0, 20).forEach((l) => console.log(`# ${l}`));
-}
-function check(what, cond, evidence) { cond ? ok(what) : nok(what, evidence); }
-function note(s) { console.log(`# ${s}`); }
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-
-// A test step: an exception is a failure of that step, not of the run.
-async function step(what, fn) {
-	try {
-		await fn();
-	} catch (e) {
-		nok(what, e && e.stack ? e.stack : e);
-	}
-}
 
 function freePort() {
 	return new Promise((resolve, reject) => {
