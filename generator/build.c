@@ -24,6 +24,7 @@
 #include "render.h"
 #include "search.h"
 #include "site.h"
+#include "slides.h"
 #include "template.h"
 #include "util.h"
 #include "value.h"
@@ -35,8 +36,8 @@ struct build {
 	struct render_env env;
 	struct output out;
 	atomic_size_t next;
-	struct value **ids;     /* per page: heading ids written (for check) */
-	struct value **links;   /* per page: links made */
+	struct value **ids;     /* per page, then per deck: heading ids written (for check) */
+	struct value **links;   /* per page, then per deck: links made */
 	struct hooks **hooks;   /* per worker */
 	int n_workers;
 	char **html;            /* per page: content HTML kept for print pages, or NULL */
@@ -65,9 +66,13 @@ static const char *S_hook_translate(void *ud, const char *lang, const char *key)
 	return NULL;
 }
 
+/* Renders a page, or a deck (site->decks: its index is past the pages)
+ * through slides.c. */
 static void S_render_page(struct build *b, struct hooks *h, struct page *p)
 {
 	struct render_env *env = &b->env;
+	bool deck = p->index >= b->site->n_pages;
+	struct value *slides = NULL;
 	if (site_page_body(b->site, p) < 0)
 		return;
 	struct value *hp = render_hook_page(env, p);
@@ -80,6 +85,10 @@ static void S_render_page(struct build *b, struct hooks *h, struct page *p)
 		.hook_page = hp, .hook_site = env->hook_site,
 		.links_are_errors = b->opts->check,
 	};
+	if (deck) {
+		job.render_tree = slides_tree;
+		job.tree_ud = &slides;
+	}
 	struct buf html = BUF_INIT;
 	int r = markdown_render(&html, &job);
 	b->ids[p->index] = job.ids;
@@ -91,16 +100,20 @@ static void S_render_page(struct build *b, struct hooks *h, struct page *p)
 	if (r < 0) {
 		value_free(job.toc);
 		value_free(hp);
+		value_free(slides);
 		buf_free(&html);
 		return;
 	}
 	struct value *params = value_get(hp, "params");
 	struct value *pc = params ? value_copy(params) : value_map();
 	value_free(hp);
-	if (b->html)
+	if (b->html && !deck)
 		b->html[p->index] = xstrdup(html.data);
-	b->search[p->index] = search_page(b->site, p, html.data);
+	if (!deck)
+		b->search[p->index] = search_page(b->site, p, html.data);
 	struct value *ctx = render_context(env, p, buf_detach(&html, NULL), job.toc, pc);
+	if (deck)
+		slides_context(ctx, env, p, slides);
 	const struct tpl *t = render_layout(env, render_layout_name(p));
 	struct buf out = BUF_INIT;
 	if (t && tpl_render(&out, t, ctx) == 0) {
@@ -119,9 +132,12 @@ static void *S_work(void *arg)
 	struct hooks *h = b->hooks[w->index];
 	for (;;) {
 		size_t i = atomic_fetch_add(&b->next, 1);
-		if (i >= b->site->n_pages)
+		if (i < b->site->n_pages)
+			S_render_page(b, h, b->site->pages[i]);
+		else if (i - b->site->n_pages < b->site->n_decks)
+			S_render_page(b, h, b->site->decks[i - b->site->n_pages]);
+		else
 			break;
-		S_render_page(b, h, b->site->pages[i]);
 	}
 	return NULL;
 }
@@ -401,6 +417,7 @@ static void S_site_files(struct build *b)
 		print_pages(&pc);
 	}
 	S_sitemap(b);
+	slides_manifest(&b->out, b->site);
 	search_write(&b->out, b->site, b->search);
 	if (b->hooks[0] && hooks_has_done(b->hooks[0])) {
 		struct value *pages = value_list();
@@ -426,6 +443,8 @@ void build_free(struct build *b)
 	for (size_t i = 0; b->search && i < pages; i++)
 		free(b->search[i]);
 	free(b->search);
+	if (b->site)
+		pages += b->site->n_decks;
 	for (size_t i = 0; b->ids && i < pages; i++) {
 		value_free(b->ids[i]);
 		value_free(b->links[i]);
@@ -475,8 +494,8 @@ int build_run_keep(const struct build_opts *o, struct build **keep)
 	staged = true;
 
 	size_t n = b->site->n_pages;
-	b->ids = xcalloc(n + 1, sizeof *b->ids);
-	b->links = xcalloc(n + 1, sizeof *b->links);
+	b->ids = xcalloc(n + b->site->n_decks + 1, sizeof *b->ids);
+	b->links = xcalloc(n + b->site->n_decks + 1, sizeof *b->links);
 	b->search = xcalloc(n + 1, sizeof *b->search);
 	if (render_layout(&b->env, "print"))
 		b->html = xcalloc(n + 1, sizeof *b->html);
