@@ -135,19 +135,20 @@ async function measure(p, count) {
 	return bad;
 }
 
-async function axeSlides(p, count) {
-	await p.addScriptTag({ content: axeSource });
+async function axeSlides(p, count, opts) {
+	if (!await p.evaluate(() => !!window.axe))
+		await p.addScriptTag({ content: axeSource });
 	const serious = [];
 	for (let i = 1; i <= count; i++) {
 		await p.evaluate((n) => { location.hash = '#/' + n; }, i);
 		await waitSlide(p, i);
 		// The slide fades in: contrast is judged once it has.
 		await p.evaluate(() => Promise.all(document.getAnimations().map((x) => x.finished)));
-		const vs = await p.evaluate(async () => {
-			const r = await window.axe.run(document, { resultTypes: ['violations'] });
+		const vs = await p.evaluate(async (o) => {
+			const r = await window.axe.run(document, o);
 			return r.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical')
 				.map((v) => `${v.id} [${v.impact}] ${v.help}: ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(' | ')}`);
-		});
+		}, opts);
 		for (const v of vs)
 			serious.push(`slide ${i}: ${v}`);
 	}
@@ -180,8 +181,12 @@ for (const [di, d] of decks.entries()) {
 				}
 			}
 			if (w === 1280) {
-				const serious = await axeSlides(p, count);
+				const serious = await axeSlides(p, count, { resultTypes: ['violations'] });
 				check(`${tag}: axe-core finds nothing serious or critical on any slide`, serious.length === 0, serious.join('\n'));
+				await p.emulateMedia({ colorScheme: 'dark' });
+				const dark = await axeSlides(p, count, { resultTypes: ['violations'], runOnly: ['color-contrast', 'link-in-text-block'] });
+				check(`${tag}: and no contrast problem in the dark scheme`, dark.length === 0, dark.join('\n'));
+				await p.emulateMedia({ colorScheme: 'light' });
 				const pdf = path.join(tmp, `${d.lang}-${d.module}.pdf`);
 				await p.pdf({ path: pdf, preferCSSPageSize: true, printBackground: true });
 				const info = execFileSync('pdfinfo', [pdf], { encoding: 'utf8' });

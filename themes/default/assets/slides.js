@@ -136,7 +136,6 @@
 	}
 
 	function speakerPanels() {
-		var time = deck.querySelector('.deck-speaker-time');
 		var notes = deck.querySelector('.deck-speaker-notes');
 		var src = slides[cur].querySelector('.slide-notes');
 		notes.innerHTML = '';
@@ -150,7 +149,7 @@
 		}
 		var end = deck.querySelector('.deck-speaker-end');
 		end.hidden = cur + 1 < n;
-		return time;
+		deck.querySelector('.deck-speaker-upnext').hidden = cur + 1 >= n;
 	}
 
 	function go(i, why) {
@@ -180,7 +179,7 @@
 		updateLinks();
 		layout();
 		if (overview)
-			slides[cur].scrollIntoView({ block: 'nearest' });
+			slides[cur].focus();
 		if (!first && live)
 			live.textContent = titleOf(cur) + ' (' + label('slide', 'Slide') + ' ' + (cur + 1) + ' / ' + n + ')';
 		if (why !== 'peer')
@@ -295,6 +294,8 @@
 		case 'Enter':
 			if (!overview)
 				return;
+			if (slides.indexOf(t) >= 0)
+				go(slides.indexOf(t));
 			setOverview(false);
 			break;
 		case 'Escape':
@@ -380,6 +381,10 @@
 		end.className = 'deck-speaker-end';
 		end.textContent = label('end', 'End');
 		end.hidden = true;
+		var upnext = document.createElement('p');
+		upnext.className = 'deck-speaker-upnext';
+		upnext.textContent = label('next', 'Next');
+		deck.appendChild(upnext);
 		deck.appendChild(time);
 		deck.appendChild(notes);
 		deck.appendChild(end);
