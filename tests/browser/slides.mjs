@@ -135,6 +135,9 @@ async function measure(p, count) {
 	return bad;
 }
 
+// The slide fades in: contrast and screenshots are taken once it has.
+const settled = (p) => p.evaluate(() => Promise.all(document.getAnimations().map((x) => x.finished)));
+
 async function axeSlides(p, count, opts) {
 	if (!await p.evaluate(() => !!window.axe))
 		await p.addScriptTag({ content: axeSource });
@@ -142,8 +145,7 @@ async function axeSlides(p, count, opts) {
 	for (let i = 1; i <= count; i++) {
 		await p.evaluate((n) => { location.hash = '#/' + n; }, i);
 		await waitSlide(p, i);
-		// The slide fades in: contrast is judged once it has.
-		await p.evaluate(() => Promise.all(document.getAnimations().map((x) => x.finished)));
+		await settled(p);
 		const vs = await p.evaluate(async (o) => {
 			const r = await window.axe.run(document, o);
 			return r.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical')
@@ -177,6 +179,7 @@ for (const [di, d] of decks.entries()) {
 				for (let i = 1; i <= count; i++) {
 					await p.evaluate((n) => { location.hash = '#/' + n; }, i);
 					await waitSlide(p, i);
+					await settled(p);
 					await p.screenshot({ path: path.join(tmp, 'shots', `${d.lang}-${w}-${i}.png`) });
 				}
 			}
