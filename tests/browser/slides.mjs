@@ -190,6 +190,12 @@ for (const [di, d] of decks.entries()) {
 				const dark = await axeSlides(p, count, { resultTypes: ['violations'], runOnly: ['color-contrast', 'link-in-text-block'] });
 				check(`${tag}: and no contrast problem in the dark scheme`, dark.length === 0, dark.join('\n'));
 				await p.emulateMedia({ colorScheme: 'light' });
+				await p.emulateMedia({ media: 'print' });
+				const cut = await p.evaluate(() => [...document.querySelectorAll('.slide-notes')]
+					.filter((n) => n.scrollHeight > n.clientHeight + 1)
+					.map((n) => `${n.closest('section').id}: ${n.scrollHeight} > ${n.clientHeight}`));
+				await p.emulateMedia({ media: null });
+				check(`${tag}: printed notes fit under their slide`, cut.length === 0, cut.join('\n'));
 				const pdf = path.join(tmp, `${d.lang}-${d.module}.pdf`);
 				await p.pdf({ path: pdf, preferCSSPageSize: true, printBackground: true });
 				const info = execFileSync('pdfinfo', [pdf], { encoding: 'utf8' });

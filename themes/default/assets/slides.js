@@ -87,8 +87,33 @@
 		slide.classList.remove('measure');
 	}
 
+	/* On paper the notes get a box under the slide (slides.css: 794 px
+	 * wide, 64 mm high); long notes get a smaller size (--notes-size)
+	 * rather than being cut off.  Measured on a copy laid out like it. */
+	function fitNotes() {
+		var box = document.createElement('div');
+		box.className = 'slide-notes-measure';
+		box.setAttribute('aria-hidden', 'true');
+		box.style.cssText = 'position:absolute;left:-9999px;top:0;visibility:hidden;width:794px;line-height:1.35';
+		document.body.appendChild(box);
+		var max = 64 * 96 / 25.4;
+		deck.querySelectorAll('.slide-notes').forEach(function (n) {
+			box.innerHTML = n.innerHTML;
+			var pt = 11;
+			box.style.fontSize = pt + 'pt';
+			while (pt > 6 && box.scrollHeight > max) {
+				pt *= 0.92;
+				box.style.fontSize = pt.toFixed(2) + 'pt';
+			}
+			if (pt < 11)
+				n.style.setProperty('--notes-size', pt.toFixed(2) + 'pt');
+		});
+		box.remove();
+	}
+
 	function fitAll() {
 		slides.forEach(fit);
+		fitNotes();
 	}
 
 	/* ---- scaling ------------------------------------------------- */
