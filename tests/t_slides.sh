@@ -261,7 +261,7 @@ timeout 300 node "$B/slides.mjs" "$T/pub" "$T/shots" "test deck"
 rc=$?
 [ "$rc" = 0 ] || nok "slides.mjs ran to the end on the test decks" "exit status $rc"
 if [ -d "$C" ] && [ -f "$C/slides.json" ]; then
-	timeout 600 node "$B/slides.mjs" "$C" "$T/shots" "course"
+	timeout 900 node "$B/slides.mjs" "$C" "$T/shots" "course"
 	rc=$?
 	[ "$rc" = 0 ] || nok "slides.mjs ran to the end on the course's decks" "exit status $rc"
 fi

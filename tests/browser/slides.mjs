@@ -146,11 +146,13 @@ async function axeSlides(p, count, opts) {
 		await p.evaluate((n) => { location.hash = '#/' + n; }, i);
 		await waitSlide(p, i);
 		await settled(p);
-		const vs = await p.evaluate(async (o) => {
-			const r = await window.axe.run(document, o);
+		// The whole page once, then each slide with the bar around it.
+		const vs = await p.evaluate(async ([o, whole]) => {
+			const where = whole ? document : { include: [['main.deck > section.slide.current'], ['.deck-bar']] };
+			const r = await window.axe.run(where, o);
 			return r.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical')
 				.map((v) => `${v.id} [${v.impact}] ${v.help}: ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(' | ')}`);
-		}, opts);
+		}, [opts, i === 1]);
 		for (const v of vs)
 			serious.push(`slide ${i}: ${v}`);
 	}
