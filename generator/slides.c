@@ -46,6 +46,42 @@ static bool S_is_separator(const char *body, int line)
 	return true;
 }
 
+/* Warns about each `---` line outside fenced blocks that did not
+ * separate slides: with text right above it Markdown reads it as the
+ * underline of a heading.  seps[0..n) are the lines that did. */
+static void S_check_separators(const struct markdown_job *job, const int *seps, size_t n)
+{
+	const char *p = job->page->body;
+	char fence = 0;
+	size_t fence_len = 0;
+	bool prev_blank = true;
+	for (int line = 1; p && *p; line++) {
+		const char *eol = strchr(p, '\n');
+		size_t len = eol ? (size_t)(eol - p) : strlen(p);
+		while (len && (p[len - 1] == '\r' || p[len - 1] == ' ' || p[len - 1] == '\t'))
+			len--;
+		size_t ind = strspn(p, " ");
+		if (ind < 4 && (p[ind] == '`' || p[ind] == '~')) {
+			size_t k = strspn(p + ind, p[ind] == '`' ? "`" : "~");
+			if (k >= 3 && !fence) {
+				fence = p[ind];
+				fence_len = k;
+			} else if (k >= fence_len && fence == p[ind] && ind + k == len) {
+				fence = 0;
+			}
+		} else if (!fence && len == 3 && !strncmp(p, "---", 3) && !prev_blank) {
+			bool used = false;
+			for (size_t i = 0; i < n && !used; i++)
+				used = seps[i] == line;
+			if (!used)
+				diag_warn(job->page->src, line + job->page->body_line - 1, 1,
+					  "this '---' does not start a new slide: the line above makes it a heading's underline; put a blank line before it");
+		}
+		prev_blank = len == 0;
+		p = eol ? eol + 1 : NULL;
+	}
+}
+
 /* When a paragraph starts with one of S_note_words, removes the word (and
  * the line break after it) and returns true.  The word may span several
  * text nodes: the autolink extension splits text at ':'. */
@@ -160,12 +196,16 @@ int slides_tree(struct markdown_job *job, cmark_node *doc, int opts, cmark_llist
 	struct value *list = value_list();
 	struct slide sl = { BUF_INIT, BUF_INIT, BUF_INIT, BUF_INIT, false, false, 0 };
 	const struct page *pg = job->page;
+	int *seps = NULL;
+	size_t n_seps = 0, cap_seps = 0;
 	cmark_node *next;
 	for (cmark_node *n = cmark_node_first_child(doc); n; n = next) {
 		next = cmark_node_next(n);
 		int line = cmark_node_get_start_line(n);
 		cmark_node_type t = cmark_node_get_type(n);
 		if (t == CMARK_NODE_THEMATIC_BREAK && S_is_separator(pg->body, line)) {
+			seps = xgrow(seps, &cap_seps, n_seps, sizeof *seps);
+			seps[n_seps++] = line;
 			S_slide_end(&sl, job, list);
 			S_slide_reset(&sl);
 			continue;
@@ -186,6 +226,8 @@ int slides_tree(struct markdown_job *job, cmark_node *doc, int opts, cmark_llist
 		free(html);
 	}
 	S_slide_end(&sl, job, list);
+	S_check_separators(job, seps, n_seps);
+	free(seps);
 	buf_free(&sl.body);
 	buf_free(&sl.notes);
 	buf_free(&sl.title);

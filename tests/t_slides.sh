@@ -203,6 +203,15 @@ if [ "$rc" = 0 ] && grep -q "^content/mod/slides.fi.md:[0-9]*: warning: slide 5 
 else
 	nok "a slide without a heading is warned about and gets a hidden one" "exit $rc: $(cat "$T/err")"
 fi
+printf '\n---\n\n## Viimeinen\n\nTeksti heti ennen viivaa\n---\n\nLisää.\n' >> "$S/content/mod/slides.fi.md"
+line=$(grep -n '^---$' "$S/content/mod/slides.fi.md" | tail -1 | cut -d: -f1)
+run_toivo build -s "$S" -o "$T/pub"
+if [ "$rc" = 0 ] && grep -q "^content/mod/slides.fi.md:$line:1: warning: this '---' does not start a new slide" "$T/err" &&
+	[ "$(grep -c "does not start a new slide" "$T/err")" = 1 ]; then
+	ok "a --- right under text is warned about (it makes a heading), the fenced one is not"
+else
+	nok "a --- right under text is warned about (it makes a heading), the fenced one is not" "line $line: $(cat "$T/err")"
+fi
 cp "$T/slides.en.md.good" "$S/content/mod/slides.en.md"
 
 # --- the bundled course's decks ---------------------------------------------
