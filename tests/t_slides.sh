@@ -212,6 +212,13 @@ if [ "$rc" = 0 ] && grep -q "^content/mod/slides.fi.md:$line:1: warning: this '-
 else
 	nok "a --- right under text is warned about (it makes a heading), the fenced one is not" "line $line: $(cat "$T/err")"
 fi
+rm "$S/content/mod/slides.en.md"
+run_toivo check -s "$S"
+if grep -q "^content/mod/slides.fi.md:1: warning: no en translation; add slides.en.md beside it" "$T/err"; then
+	ok "check says when a deck has no translation"
+else
+	nok "check says when a deck has no translation" "$(cat "$T/err")"
+fi
 cp "$T/slides.en.md.good" "$S/content/mod/slides.en.md"
 
 # --- the bundled course's decks ---------------------------------------------
