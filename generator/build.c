@@ -23,6 +23,7 @@
 #include "render.h"
 #include "search.h"
 #include "site.h"
+#include "slides.h"
 #include "template.h"
 #include "util.h"
 #include "value.h"
@@ -33,8 +34,8 @@ struct build {
 	struct site *site;
 	struct render_env env;
 	struct output out;
-	struct value **ids;     /* per page: heading ids written (for check) */
-	struct value **links;   /* per page: links made */
+	struct value **ids;     /* per page, then per deck: heading ids written (for check) */
+	struct value **links;   /* per page, then per deck: links made */
 	struct hooks **hooks;   /* per worker */
 	int n_workers;
 	char **html;            /* per page: content HTML kept for print pages, or NULL */
@@ -58,9 +59,13 @@ static const char *S_hook_translate(void *ud, const char *lang, const char *key)
 	return NULL;
 }
 
+/* Renders a page, or a deck (site->decks: its index is past the pages)
+ * through slides.c. */
 static void S_render_page(struct build *b, struct hooks *h, struct page *p)
 {
 	struct render_env *env = &b->env;
+	bool deck = p->index >= b->site->n_pages;
+	struct value *slides = NULL;
 	if (site_page_body(b->site, p) < 0)
 		return;
 	struct value *hp = render_hook_page(env, p);
@@ -73,6 +78,10 @@ static void S_render_page(struct build *b, struct hooks *h, struct page *p)
 		.hook_page = hp, .hook_site = env->hook_site,
 		.links_are_errors = b->opts->check,
 	};
+	if (deck) {
+		job.render_tree = slides_tree;
+		job.tree_ud = &slides;
+	}
 	struct buf html = BUF_INIT;
 	int r = markdown_render(&html, &job);
 	b->ids[p->index] = job.ids;
@@ -84,16 +93,20 @@ static void S_render_page(struct build *b, struct hooks *h, struct page *p)
 	if (r < 0) {
 		value_free(job.toc);
 		value_free(hp);
+		value_free(slides);
 		buf_free(&html);
 		return;
 	}
 	struct value *params = value_get(hp, "params");
 	struct value *pc = params ? value_copy(params) : value_map();
 	value_free(hp);
-	if (b->html)
+	if (b->html && !deck)
 		b->html[p->index] = xstrdup(html.data);
-	b->search[p->index] = search_page(b->index, p, html.data);
+	if (!deck)
+		b->search[p->index] = search_page(b->index, p, html.data);
 	struct value *ctx = render_context(env, p, buf_detach(&html, NULL), job.toc, pc);
+	if (deck)
+		slides_context(ctx, env, p, slides);
 	const struct tpl *t = render_layout(env, render_layout_name(p));
 	struct buf out = BUF_INIT;
 	if (t && tpl_render(&out, t, ctx) == 0) {
@@ -109,7 +122,8 @@ static void S_render_page(struct build *b, struct hooks *h, struct page *p)
 static void S_work(void *ud, size_t i, int worker)
 {
 	struct build *b = ud;
-	S_render_page(b, b->hooks[worker], b->site->pages[i]);
+	struct page *p = i < b->site->n_pages ? b->site->pages[i] : b->site->decks[i - b->site->n_pages];
+	S_render_page(b, b->hooks[worker], p);
 }
 
 /* ------------------------------------------------------------------ */
@@ -389,6 +403,7 @@ static void S_site_files(struct build *b)
 		print_pages(&pc);
 	}
 	S_sitemap(b);
+	slides_manifest(&b->out, b->site);
 	search_write(b->index, &b->out, b->search);
 	if (b->hooks[0] && hooks_has_done(b->hooks[0])) {
 		struct value *pages = value_list();
@@ -415,6 +430,8 @@ void build_free(struct build *b)
 		search_doc_free(b->search[i]);
 	free(b->search);
 	search_free(b->index);
+	if (b->site)
+		pages += b->site->n_decks;
 	for (size_t i = 0; b->ids && i < pages; i++) {
 		value_free(b->ids[i]);
 		value_free(b->links[i]);
@@ -467,8 +484,8 @@ int build_run_keep(const struct build_opts *o, struct build **keep)
 	staged = true;
 
 	size_t n = b->site->n_pages;
-	b->ids = xcalloc(n + 1, sizeof *b->ids);
-	b->links = xcalloc(n + 1, sizeof *b->links);
+	b->ids = xcalloc(n + b->site->n_decks + 1, sizeof *b->ids);
+	b->links = xcalloc(n + b->site->n_decks + 1, sizeof *b->links);
 	b->search = xcalloc(n + 1, sizeof *b->search);
 	if (search_new(&b->index, b->site) < 0)
 		goto out;
@@ -489,7 +506,7 @@ int build_run_keep(const struct build_opts *o, struct build **keep)
 		if (!b->hooks[i])
 			goto out;
 	}
-	if (pool_run(n, jobs, S_work, b) < jobs)
+	if (pool_run(n + b->site->n_decks, jobs, S_work, b) < jobs)
 		diag_error(NULL, 0, 0, "cannot start %d worker threads; build with fewer jobs (-j 1)", jobs);
 	S_phase("render", &tp);
 

@@ -21,11 +21,12 @@ static bool S_has_id(const struct value *ids, const char *id)
 	return str_starts_with(id, "fn-") || str_starts_with(id, "fnref-");
 }
 
+/* Pages, then decks: their links and ids are at p->index in both. */
 static void S_links(const struct site *s, struct value **ids, struct value **links)
 {
-	for (size_t i = 0; i < s->n_pages; i++) {
-		const struct page *p = s->pages[i];
-		const struct value *l = links[i];
+	for (size_t i = 0; i < s->n_pages + s->n_decks; i++) {
+		const struct page *p = i < s->n_pages ? s->pages[i] : s->decks[i - s->n_pages];
+		const struct value *l = links[p->index];
 		for (size_t j = 0; l && j < l->u.list.n; j++) {
 			const struct value *e = l->u.list.items[j];
 			const char *path = value_string(value_get(e, "path"));
@@ -47,8 +48,8 @@ static void S_links(const struct site *s, struct value **ids, struct value **lin
 
 static void S_translations(const struct site *s)
 {
-	for (size_t i = 0; i < s->n_pages; i++) {
-		const struct page *p = s->pages[i];
+	for (size_t i = 0; i < s->n_pages + s->n_decks; i++) {
+		const struct page *p = i < s->n_pages ? s->pages[i] : s->decks[i - s->n_pages];
 		for (int k = 0; k < s->n_langs; k++) {
 			if (p->trans[k] || k == p->lang)
 				continue;

@@ -122,8 +122,7 @@ void markdown_slugify(struct buf *out, const char *text, size_t len)
 		buf_puts(out, "section");
 }
 
-/* The text of a node's inline content (text and code), for headings. */
-static void S_plain(struct buf *b, cmark_node *node)
+void markdown_plain(struct buf *b, cmark_node *node)
 {
 	cmark_iter *it = cmark_iter_new(node);
 	cmark_event_type ev;
@@ -292,7 +291,7 @@ static void S_heading(struct markdown_job *job, struct walk *w, cmark_node *h)
 {
 	int level = cmark_node_get_heading_level(h);
 	struct buf text = BUF_INIT, id = BUF_INIT;
-	S_plain(&text, h);
+	markdown_plain(&text, h);
 	markdown_slugify(&id, text.data, text.len);
 	/* Unique within the page: a second "Tulokset" becomes tulokset-2.
 	 * Each id keeps the next suffix to try, so that many equal headings
@@ -437,10 +436,16 @@ int markdown_render(struct buf *out, struct markdown_job *job)
 	}
 	free(todo);
 
-	char *html = cmark_render_html(doc, S_opts(job->site->unsafe_html),
-				       cmark_parser_get_syntax_extensions(p));
-	buf_puts(out, html);
-	free(html);
+	if (job->render_tree) {
+		if (job->render_tree(job, doc, S_opts(job->site->unsafe_html),
+				     cmark_parser_get_syntax_extensions(p)) < 0)
+			job->errors++;
+	} else {
+		char *html = cmark_render_html(doc, S_opts(job->site->unsafe_html),
+					       cmark_parser_get_syntax_extensions(p));
+		buf_puts(out, html);
+		free(html);
+	}
 	cmark_node_free(doc);
 	for (size_t i = 0; i < w.n_dead; i++)
 		cmark_node_free(w.dead[i]);

@@ -11,6 +11,8 @@ struct value;
 struct site;
 struct page;
 struct hooks;
+struct cmark_node;
+struct _cmark_llist;
 
 struct markdown_job {
 	const struct site *site;
@@ -25,6 +27,12 @@ struct markdown_job {
 	struct value *ids;
 	struct value *links;
 	int errors;
+	/* When set, called with the finished tree (headings, links and hook
+	 * blocks done) instead of rendering it into out: slides.c renders a
+	 * deck's tree slide by slide.  Returns 0, or -1 after reporting. */
+	int (*render_tree)(struct markdown_job *job, struct cmark_node *doc, int opts,
+			   struct _cmark_llist *exts);
+	void *tree_ud;
 };
 
 /* Must be called once before any thread renders. */
@@ -37,5 +45,8 @@ char *markdown_simple(const char *md, size_t len, bool unsafe);
 /* Makes a heading id from text: lower case, ä→a, ö→o, å→a, other
  * non-alphanumerics to single '-'.  Appends to out. */
 void markdown_slugify(struct buf *out, const char *text, size_t len);
+/* Appends the text of a node's inline content (text and code, breaks as
+ * spaces): a heading's title. */
+void markdown_plain(struct buf *b, struct cmark_node *node);
 
 #endif

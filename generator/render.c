@@ -76,6 +76,8 @@ int render_env_init(struct render_env *env, struct site *s, bool serve)
 		errors += S_load_layout(env, render_layout_name(s->pages[i]), s->pages[i]->src,
 					lv ? lv->line : 0, lv ? lv->col : 0);
 	}
+	for (size_t i = 0; i < s->n_decks; i++)
+		errors += S_load_layout(env, "slides", s->decks[i]->src, 0, 0);
 
 	env->hook_site = value_map();
 	value_set_str(env->hook_site, "title", s->langs[s->default_lang].title);
@@ -453,6 +455,8 @@ static struct value *S_module(const struct render_env *env, const struct page *p
 	}
 	value_set(m, "pages", pages ? pages : S_module_pages(p, p->module, true));
 	value_set_bool(m, "current", p->module == p);
+	if (p->module->slides)
+		value_set(m, "slides", S_link(p, p->module->slides));
 	if (env->pdf) {
 		char *pdf = site_pdf_path(p->module);
 		char *u = site_rel_file(p->path, pdf);

@@ -209,6 +209,7 @@ static uint64_t S_fm_hash(const char *text, size_t n)
 struct scan_job {
 	char *dir, *file, *name;
 	int lang;
+	bool deck;              /* slides.LANG.md in a folder: a deck, not a page */
 	struct page *p;         /* the page, or NULL (a draft, or a problem reported) */
 };
 
@@ -292,7 +293,10 @@ static void S_read_pages(struct scan *sc)
 	for (size_t i = 0; i < sc->n; i++) {
 		struct scan_job *j = &sc->jobs[i];
 		struct page *p = j->p;
-		if (p) {
+		if (p && j->deck) {
+			s->decks = xgrow(s->decks, &s->cap_decks, s->n_decks, sizeof *s->decks);
+			s->decks[s->n_decks++] = p;
+		} else if (p) {
 			p->index = s->n_pages;
 			s->pages = xgrow(s->pages, &s->cap_pages, s->n_pages, sizeof *s->pages);
 			s->pages[s->n_pages++] = p;
@@ -343,7 +347,8 @@ static void S_scan(struct scan *sc, const char *dir, int depth)
 			int lang = S_page_lang(s, names[i], &name);
 			if (lang >= 0) {
 				sc->jobs = xgrow(sc->jobs, &sc->cap, sc->n, sizeof *sc->jobs);
-				sc->jobs[sc->n++] = (struct scan_job){ xstrdup(dir), xstrdup(names[i]), name, lang, NULL };
+				bool deck = *dir && !strcmp(name, "slides");
+				sc->jobs[sc->n++] = (struct scan_job){ xstrdup(dir), xstrdup(names[i]), name, lang, deck, NULL };
 				name = NULL;
 			} else if (lang == -2) {
 				diag_warn(path, 0, 0, "Markdown file without a known language; name it NAME.%s.md", s->langs[0].code);
@@ -488,6 +493,48 @@ static bool S_same_folded(const char *a, const char *b)
 	return same;
 }
 
+/* Relates the decks to their folder pages (site_link has given those
+ * their paths): a deck's URL is its folder's plus slides/, its
+ * translations are the decks of the same folder in other languages. */
+static int S_link_decks(struct site *s)
+{
+	int errors = 0;
+	for (size_t j = 0; j < s->n_decks; j++) {
+		struct page *d = s->decks[j];
+		d->index = s->n_pages + j;
+		d->kind = PAGE_LESSON;
+		d->layout = "slides";
+		d->key = xasprintf("%s/slides", d->dir);
+		struct page *f = hmap_get(&s->folders[d->lang], d->dir);
+		if (!f) {
+			diag_error(d->src, 1, 1, "a deck belongs to a module: create content/%s/_index.%s.md beside it",
+				   d->dir, s->langs[d->lang].code);
+			errors++;
+			continue;
+		}
+		d->parent = f;
+		d->module = f->module ? f->module : f;
+		if (!value_get(d->fm, "title"))
+			d->title = f->title;
+		f->slides = d;
+		d->path = xasprintf("%sslides/", f->path);
+		struct page *other = hmap_put(&s->by_path, d->path, d);
+		if (other) {
+			diag_error(d->src, 1, 1, "URL /%s of this deck is also the URL of %s; rename that page or give it a slug",
+				   d->path, other->src);
+			errors++;
+		}
+	}
+	for (size_t j = 0; j < s->n_decks; j++) {
+		struct page *d = s->decks[j];
+		for (int k = 0; k < s->n_langs; k++) {
+			const struct page *f = hmap_get(&s->folders[k], d->dir);
+			d->trans[k] = f ? f->slides : NULL;
+		}
+	}
+	return errors;
+}
+
 int site_link(struct site *s)
 {
 	int errors = 0;
@@ -601,6 +648,7 @@ int site_link(struct site *s)
 	for (int k = 0; k < s->n_langs; k++)
 		if (s->langs[k].home)
 			S_order(s->langs[k].home, NULL);
+	errors += S_link_decks(s);
 	hmap_free(&folded);
 	return errors ? -1 : 0;
 }
@@ -730,24 +778,30 @@ char *site_rel(const char *from, const char *to)
 	return u;
 }
 
+static void S_page_free(struct page *p)
+{
+	free(p->src);
+	free(p->dir);
+	free(p->name);
+	value_free(p->fm);
+	free(p->key);
+	free(p->body);
+	free(p->path);
+	free(p->children);
+	value_free(p->nav_cache);
+	free(p);
+}
+
 void site_free(struct site *s)
 {
 	if (!s)
 		return;
-	for (size_t i = 0; i < s->n_pages; i++) {
-		struct page *p = s->pages[i];
-		free(p->src);
-		free(p->dir);
-		free(p->name);
-		value_free(p->fm);
-		free(p->key);
-		free(p->body);
-		free(p->path);
-		free(p->children);
-		value_free(p->nav_cache);
-		free(p);
-	}
+	for (size_t i = 0; i < s->n_pages; i++)
+		S_page_free(s->pages[i]);
 	free(s->pages);
+	for (size_t i = 0; i < s->n_decks; i++)
+		S_page_free(s->decks[i]);
+	free(s->decks);
 	for (size_t i = 0; i < s->n_files; i++)
 		free(s->files[i]);
 	free(s->files);

@@ -56,6 +56,7 @@ struct page {
 	size_t index;           /* position in site->pages */
 	int number;             /* 1-based position among its siblings */
 	struct value *nav_cache;/* unused yet */
+	struct page *slides;    /* a folder page's deck (slides.LANG.md beside it), or NULL */
 };
 
 struct lang {
@@ -92,6 +93,13 @@ struct site {
 	char **renamed_to;      /* "content/..." relative to the site root */
 	size_t n_renames, cap_renames;
 	bool shallow;           /* the git history is shallow */
+	/* Decks: slides.LANG.md in a module folder (docs/slides.md).  Each is
+	 * a struct page that is not in pages[]: no navigation, search or
+	 * print page sees it.  Its kind is PAGE_LESSON, its layout "slides",
+	 * its parent and module the folder page; its index is n_pages + its
+	 * place here, so per-page arrays sized n_pages + n_decks cover both. */
+	struct page **decks;
+	size_t n_decks, cap_decks;
 };
 
 /* Whether s is a language code site.yaml accepts: "fi", "en", "pt-BR". */
