@@ -117,6 +117,17 @@ int file_write_atomic(const char *path, const void *data, size_t len)
 	return 0;
 }
 
+int file_copy(const char *from, const char *to)
+{
+	char *data = NULL;
+	size_t len = 0;
+	if (file_read(&data, &len, from) < 0)
+		return -1;
+	int r = file_write_atomic(to, data, len);
+	free(data);
+	return r;
+}
+
 int mkdir_p(const char *path)
 {
 	if (mkdir(path, 0755) == 0 || errno == EEXIST)

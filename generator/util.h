@@ -24,6 +24,9 @@ const char *file_strerror(int err);
 /* Writes data to path through a temporary file and rename(2), so a reader
  * never sees half a file.  Returns 0, or -1 with errno set. */
 int file_write_atomic(const char *path, const void *data, size_t len);
+/* Copies a regular file, written whole beside `to` and renamed into place,
+ * so an interrupted copy leaves no half file.  Returns 0 or -1. */
+int file_copy(const char *from, const char *to);
 /* Creates a directory and its parents (mode 0755).  Returns 0 or -1. */
 int mkdir_p(const char *path);
 /* Removes a file tree (no symlinks followed).  Returns 0 or -1. */
