@@ -46,7 +46,8 @@ static void S_ci_packages(struct buf *b, const char *indent, const char *sudo)
 {
 	buf_printf(b,
 		   "%spkgs=\"ca-certificates curl make gcc libc6-dev pkg-config libcmark-gfm-dev\n"
-		   "%s  libcmark-gfm-extensions-dev liblua5.4-dev libgit2-dev libyaml-dev libmicrohttpd-dev\"\n"
+		   "%s  libcmark-gfm-extensions-dev liblua5.4-dev libgit2-dev libyaml-dev libmicrohttpd-dev\n"
+		   "%s  libjansson-dev libvoikko-dev voikko-fi libstemmer-dev\"\n"
 		   "%smissing=\"\"\n"
 		   "%sfor p in $pkgs; do\n"
 		   "%s  dpkg-query -W -f='${Status}' \"$p\" 2>/dev/null | grep -q \"ok installed\" || missing=\"$missing $p\"\n"
@@ -55,7 +56,7 @@ static void S_ci_packages(struct buf *b, const char *indent, const char *sudo)
 		   "%s  %sapt-get update -q\n"
 		   "%s  %sapt-get install -y -q --no-install-recommends $missing\n"
 		   "%sfi\n",
-		   indent, indent, indent, indent, indent, indent, indent, indent, sudo, indent, sudo, indent);
+		   indent, indent, indent, indent, indent, indent, indent, indent, indent, sudo, indent, sudo, indent);
 }
 
 /* The shell step that builds toivo from its release tarball into
