@@ -30,6 +30,8 @@ static int S_root_fd = -1;
 
 void vfs_set_root(const char *root)
 {
+	if (root && S_root && !strcmp(root, S_root) && S_root_fd >= 0)
+		return;         /* the same site again (toivo serve's rebuilds) */
 	free(S_root);
 	free(S_root_real);
 	if (S_root_fd >= 0)

@@ -13,8 +13,11 @@ S=$T/s
 new_site "$S"
 PORT=$(free_port)
 U=http://127.0.0.1:$PORT
-timeout 300 "$TOIVO" serve -s "$S" -o "$T/pub" --port "$PORT" > "$T/serve.out" 2> "$T/serve.err" &
+# serve runs without timeout(1), which would send it a second signal; every
+# wait below is bounded, and the EXIT trap kills what is left.
+"$TOIVO" serve -s "$S" -o "$T/pub" --port "$PORT" > "$T/serve.out" 2> "$T/serve.err" &
 PID=$!
+trap 'kill -KILL $PID $IDLE 2>/dev/null; chmod -R u+w "$T" 2>/dev/null; rm -rf "$T"' EXIT
 WAIT=60
 if ! wait_for curl -sf -o /dev/null "$U/fi/"; then
 	nok "serve answers after the first build" "$(cat "$T/serve.err")"
@@ -46,6 +49,12 @@ code=$(curl -s -o /dev/null -w '%{http_code}' --max-time 10 "$U/en/")
 kill "$IDLE" 2>/dev/null
 wait "$IDLE" 2>/dev/null
 kill -TERM "$PID"
+i=0
+while kill -0 "$PID" 2>/dev/null && [ "$i" -lt 300 ]; do
+	sleep 0.1
+	i=$((i + 1))
+done
+kill -KILL "$PID" 2>/dev/null
 wait "$PID"
 rc=$?
 [ "$rc" = 0 ] && ok "serve stops with SIGTERM after the pressure" || nok "serve stops with SIGTERM after the pressure" "exit $rc"
@@ -59,7 +68,7 @@ stops() {
 	printf -- '---\ntitle: "Eka"\nweight: 1\n---\n\n```spin\nx\n```\n' > "$S/content/mod/eka.fi.md"
 	printf '%s\nhooks:\n  instructions: 2000000000\n  seconds: 300\n' "$(cat "$T/site.yaml")" > "$S/site.yaml"
 	PORT=$(free_port)
-	timeout 120 "$TOIVO" serve -s "$S" --port "$PORT" > "$T/serve.out" 2> "$T/serve.err" &
+	"$TOIVO" serve -s "$S" --port "$PORT" > "$T/serve.out" 2> "$T/serve.err" &
 	PID=$!
 	WAIT=30
 	wait_for grep -q 'serves' "$T/serve.err"
