@@ -25,6 +25,6 @@ cp -R "$ROOT/content" "$ROOT/site.yaml" "$S/"
 [ -d "$ROOT/static" ] && cp -R "$ROOT/static" "$S/"
 [ -d "$ROOT/i18n" ] && cp -R "$ROOT/i18n" "$S/"
 
-timeout 300 node "$B/browser.mjs" "$TOIVO" "$S" "$T/pub" "$T"
+timeout 1200 node "$B/browser.mjs" "$TOIVO" "$S" "$T/pub" "$T"
 rc=$?
 [ "$rc" = 0 ] || nok "browser.mjs ran to the end" "exit status $rc"
