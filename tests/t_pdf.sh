@@ -220,7 +220,7 @@ fi
 S=$T/s
 new_site "$S"
 printf 'markdown:\n  unsafe: true\n' >> "$S/site.yaml"
-printf '\n<img src="file:///etc/hostname" alt="">\n<object data="file:///etc/passwd" type="text/plain"></object>\n' >> "$S/content/mod/eka.fi.md"
+printf '\n<img src="file:///etc/hostname" alt="">\n<link rel="stylesheet" href="file:///etc/passwd">\n' >> "$S/content/mod/eka.fi.md"
 pdf_run -s "$S" -o "$T/w"
 [ "$rc" = 0 ] && ok "a page that points outside the output is still printed" || nok "a page that points outside the output is still printed" "exit $rc; $(cat "$T/err")"
 grep -q 'fi/mod/print/index.html: warning: blocked a request for file:///etc/passwd' "$T/err" &&
