@@ -375,8 +375,10 @@ static int S_restore(struct publish *p, const git_oid *made)
 	} else {
 		git_oid now;
 		r = git_reference_name_to_id(&now, p->repo, p->ref);
+		/* Only the ref: publish made no branch configuration, and
+		 * git_branch_delete's search for some leaks in libgit2 1.5. */
 		if (r == 0 && git_oid_equal(&now, made) && (r = git_reference_lookup(&ref, p->repo, p->ref)) == 0)
-			r = git_branch_delete(ref);
+			r = git_reference_delete(ref);
 		else if (r == 0)
 			r = -1;
 	}
