@@ -584,7 +584,9 @@ static uint32_t S_intern(struct strset *t, const char *s, size_t len, uint32_t h
 	for (; t->slot[i]; i = (i + 1) & t->mask) {
 		uint32_t k = t->slot[i] - 1;
 		const char *e = S_str(t, k);
-		if (t->hash[k] == h && !strncmp(e, s, len) && e[len] == '\0')
+		/* Strings lie in the arena in their order, NUL after each. */
+		size_t elen = (k + 1 < t->n ? t->off[k + 1] : t->arena.len) - t->off[k] - 1;
+		if (t->hash[k] == h && elen == len && !memcmp(e, s, len))
 			return k;
 	}
 	size_t cap = t->cap;
@@ -636,11 +638,6 @@ struct lang_index {
 	size_t n_term_list, cap_term_list;
 };
 
-struct search {
-	const struct site *site;
-	struct lang_index lang[SITE_MAX_LANGS];
-};
-
 /* One page's words: which forms, how often (weighted by where they
  * stand), and the section where each stands best. */
 struct search_hit {
@@ -648,6 +645,27 @@ struct search_hit {
 	uint16_t tf;
 	uint16_t sec;
 };
+
+/* A page's distinct forms while it is read: lower-case strings in a
+ * strset, with their weight and section. */
+struct page_words {
+	struct strset set;
+	struct search_hit *w;   /* by number in set; form unused */
+	size_t cap;
+	uint32_t words;
+	struct buf low;
+	struct page_words *next;        /* in the pool */
+};
+
+struct search {
+	const struct site *site;
+	struct lang_index lang[SITE_MAX_LANGS];
+	/* Word tables of pages, kept for the next page (one per worker at
+	 * most): a page reuses their memory instead of allocating anew. */
+	pthread_mutex_t pool_lock;
+	struct page_words *pool;
+};
+
 
 struct search_doc {
 	int lang;
@@ -661,6 +679,7 @@ int search_new(struct search **out, const struct site *s)
 {
 	struct search *ix = xcalloc(1, sizeof *ix);
 	ix->site = s;
+	pthread_mutex_init(&ix->pool_lock, NULL);
 	int rc = 0;
 	for (int k = 0; k < s->n_langs; k++) {
 		struct lang_index *li = &ix->lang[k];
@@ -680,6 +699,15 @@ void search_free(struct search *ix)
 {
 	if (!ix)
 		return;
+	while (ix->pool) {
+		struct page_words *pw = ix->pool;
+		ix->pool = pw->next;
+		S_strset_free(&pw->set);
+		free(pw->w);
+		buf_free(&pw->low);
+		free(pw);
+	}
+	pthread_mutex_destroy(&ix->pool_lock);
 	for (int k = 0; k < ix->site->n_langs; k++) {
 		struct lang_index *li = &ix->lang[k];
 		for (unsigned i = 0; i < FORM_STRIPES; i++) {
@@ -710,15 +738,33 @@ void search_doc_free(struct search_doc *d)
 /* a page's words                                                       */
 /* ------------------------------------------------------------------ */
 
-/* A page's distinct forms while it is read: lower-case strings in a
- * strset, with their weight and section. */
-struct page_words {
-	struct strset set;
-	struct search_hit *w;   /* by number in set; form unused */
-	size_t cap;
-	uint32_t words;
-	struct buf low;
-};
+
+/* A page's word table from the pool, emptied, or a new one. */
+static struct page_words *S_pw_take(struct search *ix)
+{
+	pthread_mutex_lock(&ix->pool_lock);
+	struct page_words *pw = ix->pool;
+	if (pw)
+		ix->pool = pw->next;
+	pthread_mutex_unlock(&ix->pool_lock);
+	if (!pw)
+		return xcalloc(1, sizeof *pw);
+	pw->set.n = 0;
+	buf_reset(&pw->set.arena);
+	if (pw->set.slot)
+		memset(pw->set.slot, 0, (pw->set.mask + 1) * sizeof *pw->set.slot);
+	memset(pw->w, 0, pw->cap * sizeof *pw->w);
+	pw->words = 0;
+	return pw;
+}
+
+static void S_pw_give(struct search *ix, struct page_words *pw)
+{
+	pthread_mutex_lock(&ix->pool_lock);
+	pw->next = ix->pool;
+	ix->pool = pw;
+	pthread_mutex_unlock(&ix->pool_lock);
+}
 
 /* Where a word stands, and what one of it weighs there. */
 #define W_TITLE 5
@@ -812,7 +858,8 @@ struct search_doc *search_page(struct search *ix, const struct page *p, const ch
 		buf_puts(&text, "");
 
 	/* The words: the title's, each heading's, each section's body. */
-	struct page_words pw = { .words = 0 };
+	struct page_words *pwp = S_pw_take(ix);
+	struct page_words pw = *pwp;
 	S_page_words(&pw, p->title ? p->title : "", p->title ? strlen(p->title) : 0, 0, W_TITLE);
 	size_t at = 0;
 	for (size_t i = 0; i <= x.n_h; i++) {
@@ -879,9 +926,8 @@ struct search_doc *search_page(struct search *ix, const struct page *p, const ch
 		pthread_mutex_unlock(&st->lock);
 		d->hit[k] = (struct search_hit){ .form = FORM_REF(s, f), .tf = pw.w[k].tf, .sec = pw.w[k].sec };
 	}
-	S_strset_free(&pw.set);
-	free(pw.w);
-	buf_free(&pw.low);
+	*pwp = pw;
+	S_pw_give(ix, pwp);
 	return d;
 }
 
