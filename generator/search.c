@@ -627,6 +627,8 @@ struct form_stripe {
 	/* Filled by search_write: form number -> its terms, as a range of
 	 * lang_index.term_list. */
 	uint32_t *term_at, *term_n, *term_whole;
+	uint8_t *used;          /* on some page at this write (serve keeps
+				 * the forms of pages since changed) */
 	size_t analysed, cap;
 };
 
@@ -717,6 +719,7 @@ void search_free(struct search *ix)
 			free(st->term_at);
 			free(st->term_n);
 			free(st->term_whole);
+			free(st->used);
 		}
 		analyser_free(li->analyser);
 		S_strset_free(&li->terms);
@@ -957,6 +960,7 @@ struct posting {
 /* A term or a form, to go into a shard. */
 struct entry {
 	char *key;              /* folded; owned */
+	const char *word;       /* as written (in the term or form table) */
 	bool form;
 	uint32_t id;            /* term number, or FORM_REF */
 	size_t bytes;           /* about what it takes in the shard */
@@ -986,6 +990,8 @@ static void S_analyse_new(struct lang_index *li)
 			st->term_at = xgrow(st->term_at, &cap, st->forms.n, sizeof *st->term_at);
 			cap = st->cap;
 			st->term_whole = xgrow(st->term_whole, &cap, st->forms.n, sizeof *st->term_whole);
+			cap = st->cap;
+			st->used = xgrow(st->used, &cap, st->forms.n, sizeof *st->used);
 			st->term_n = xgrow(st->term_n, &st->cap, st->forms.n, sizeof *st->term_n);
 		}
 		for (; st->analysed < st->forms.n; st->analysed++) {
@@ -1024,8 +1030,12 @@ static int S_cmp_page(const void *a, const void *b)
 static int S_cmp_entry(const void *a, const void *b)
 {
 	const struct entry *x = a, *y = b;
+	/* A total order, so the output does not depend on the order the
+	 * words came in (serve adds them as pages change). */
 	int c = strcmp(x->key, y->key);
-	return c ? c : (int)x->form - (int)y->form;
+	if (!c)
+		c = (int)x->form - (int)y->form;
+	return c ? c : strcmp(x->word, y->word);
 }
 
 /* The postings of every term, BM25-scored, the longest lists cut.  The
@@ -1047,8 +1057,9 @@ static uint32_t S_walk(struct lang_write *lw, uint32_t *last, bool fill, double 
 		words[pn] = d->words;
 		for (size_t h = 0; h < d->n_hit; h++) {
 			const struct search_hit *hit = &d->hit[h];
-			const struct form_stripe *st = &li->stripe[hit->form & (FORM_STRIPES - 1)];
+			struct form_stripe *st = &li->stripe[hit->form & (FORM_STRIPES - 1)];
 			uint32_t f = hit->form >> FORM_STRIPE_BITS;
+			st->used[f] = 1;
 			for (uint32_t j = 0; j < st->term_n[f]; j++) {
 				uint32_t t = li->term_list[st->term_at[f] + j];
 				bool first = last[t] != pn;
@@ -1080,6 +1091,9 @@ static void S_postings(struct lang_write *lw, size_t n_docs)
 	double *norm = xmalloc((n_docs + 1) * sizeof *norm);
 	lw->post_at = xcalloc(nt + 1, sizeof *lw->post_at);
 	lw->post_n = xcalloc(nt + 1, sizeof *lw->post_n);
+	for (unsigned i = 0; i < FORM_STRIPES; i++)
+		if (li->stripe[i].used)
+			memset(li->stripe[i].used, 0, li->stripe[i].forms.n);
 	uint32_t pn = S_walk(lw, last, false, norm);
 	size_t sum = 0;
 	for (size_t t = 0; t < nt; t++) {
@@ -1224,7 +1238,7 @@ static void S_entry_add(struct lang_write *lw, const char *s, bool form, uint32_
 	struct buf key = BUF_INIT;
 	search_fold(&key, s, strlen(s));
 	lw->e = xgrow(lw->e, &lw->cap_e, lw->n_e + 1, sizeof *lw->e);
-	lw->e[lw->n_e++] = (struct entry){ .key = buf_detach(&key, NULL), .form = form, .id = id, .bytes = bytes };
+	lw->e[lw->n_e++] = (struct entry){ .key = buf_detach(&key, NULL), .word = s, .form = form, .id = id, .bytes = bytes };
 }
 
 /* One language's index: records, term shards, manifest. */
@@ -1277,7 +1291,7 @@ static void *S_write_lang(void *arg)
 		for (size_t f = 0; f < st->forms.n; f++) {
 			const char *w = S_str(&st->forms, (uint32_t)f);
 			uint32_t n = st->term_n[f];
-			if (n == 1 && !strcmp(S_str(&li->terms, li->term_list[st->term_at[f]]), w))
+			if (!st->used[f] || (n == 1 && !strcmp(S_str(&li->terms, li->term_list[st->term_at[f]]), w)))
 				continue;
 			bool any = false;
 			size_t bytes = strlen(w) + 6;
