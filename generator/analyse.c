@@ -261,12 +261,15 @@ static uint32_t S_lower_cp(uint32_t cp)
 
 void analyse_lower(struct buf *out, const char *s, size_t len)
 {
+	/* No mapping makes a character longer, so the room is known and the
+	 * bytes are written straight (this runs for every word of a site). */
 	buf_grow(out, len + 1);
+	char *o = out->data + out->len;
 	const unsigned char *u = (const unsigned char *)s;
 	for (size_t i = 0; i < len;) {
 		unsigned c = u[i];
 		if (c < 0x80) {
-			buf_putc(out, (char)(c >= 'A' && c <= 'Z' ? c + 32 : c));
+			*o++ = (char)(c >= 'A' && c <= 'Z' ? c + 32 : c);
 			i++;
 			continue;
 		}
@@ -279,7 +282,7 @@ void analyse_lower(struct buf *out, const char *s, size_t len)
 			cp = (cp << 6) | (u[i + k] & 0x3f);
 		}
 		if (!valid) {
-			buf_putc(out, (char)c);
+			*o++ = (char)c;
 			i++;
 			continue;
 		}
@@ -287,13 +290,16 @@ void analyse_lower(struct buf *out, const char *s, size_t len)
 		/* Every mapping above keeps the length of the encoding, except
 		 * U+0130 (2 bytes) to 'i'. */
 		if (lo < 0x80) {
-			buf_putc(out, (char)lo);
+			*o++ = (char)lo;
 		} else if (lo < 0x800) {
-			buf_putc(out, (char)(0xc0 | (lo >> 6)));
-			buf_putc(out, (char)(0x80 | (lo & 0x3f)));
+			*o++ = (char)(0xc0 | (lo >> 6));
+			*o++ = (char)(0x80 | (lo & 0x3f));
 		} else {
-			buf_add(out, s + i, n);
+			memcpy(o, s + i, n);
+			o += n;
 		}
 		i += n;
 	}
+	out->len = (size_t)(o - out->data);
+	out->data[out->len] = '\0';
 }

@@ -584,7 +584,9 @@ static uint32_t S_intern(struct strset *t, const char *s, size_t len, uint32_t h
 	for (; t->slot[i]; i = (i + 1) & t->mask) {
 		uint32_t k = t->slot[i] - 1;
 		const char *e = S_str(t, k);
-		if (t->hash[k] == h && !strncmp(e, s, len) && e[len] == '\0')
+		/* Strings lie in the arena in their order, NUL after each. */
+		size_t elen = (k + 1 < t->n ? t->off[k + 1] : t->arena.len) - t->off[k] - 1;
+		if (t->hash[k] == h && elen == len && !memcmp(e, s, len))
 			return k;
 	}
 	size_t cap = t->cap;
@@ -625,6 +627,8 @@ struct form_stripe {
 	/* Filled by search_write: form number -> its terms, as a range of
 	 * lang_index.term_list. */
 	uint32_t *term_at, *term_n, *term_whole;
+	uint8_t *used;          /* on some page at this write (serve keeps
+				 * the forms of pages since changed) */
 	size_t analysed, cap;
 };
 
@@ -636,11 +640,6 @@ struct lang_index {
 	size_t n_term_list, cap_term_list;
 };
 
-struct search {
-	const struct site *site;
-	struct lang_index lang[SITE_MAX_LANGS];
-};
-
 /* One page's words: which forms, how often (weighted by where they
  * stand), and the section where each stands best. */
 struct search_hit {
@@ -648,6 +647,27 @@ struct search_hit {
 	uint16_t tf;
 	uint16_t sec;
 };
+
+/* A page's distinct forms while it is read: lower-case strings in a
+ * strset, with their weight and section. */
+struct page_words {
+	struct strset set;
+	struct search_hit *w;   /* by number in set; form unused */
+	size_t cap;
+	uint32_t words;
+	struct buf low;
+	struct page_words *next;        /* in the pool */
+};
+
+struct search {
+	const struct site *site;
+	struct lang_index lang[SITE_MAX_LANGS];
+	/* Word tables of pages, kept for the next page (one per worker at
+	 * most): a page reuses their memory instead of allocating anew. */
+	pthread_mutex_t pool_lock;
+	struct page_words *pool;
+};
+
 
 struct search_doc {
 	int lang;
@@ -661,6 +681,7 @@ int search_new(struct search **out, const struct site *s)
 {
 	struct search *ix = xcalloc(1, sizeof *ix);
 	ix->site = s;
+	pthread_mutex_init(&ix->pool_lock, NULL);
 	int rc = 0;
 	for (int k = 0; k < s->n_langs; k++) {
 		struct lang_index *li = &ix->lang[k];
@@ -680,6 +701,15 @@ void search_free(struct search *ix)
 {
 	if (!ix)
 		return;
+	while (ix->pool) {
+		struct page_words *pw = ix->pool;
+		ix->pool = pw->next;
+		S_strset_free(&pw->set);
+		free(pw->w);
+		buf_free(&pw->low);
+		free(pw);
+	}
+	pthread_mutex_destroy(&ix->pool_lock);
 	for (int k = 0; k < ix->site->n_langs; k++) {
 		struct lang_index *li = &ix->lang[k];
 		for (unsigned i = 0; i < FORM_STRIPES; i++) {
@@ -689,6 +719,7 @@ void search_free(struct search *ix)
 			free(st->term_at);
 			free(st->term_n);
 			free(st->term_whole);
+			free(st->used);
 		}
 		analyser_free(li->analyser);
 		S_strset_free(&li->terms);
@@ -710,15 +741,33 @@ void search_doc_free(struct search_doc *d)
 /* a page's words                                                       */
 /* ------------------------------------------------------------------ */
 
-/* A page's distinct forms while it is read: lower-case strings in a
- * strset, with their weight and section. */
-struct page_words {
-	struct strset set;
-	struct search_hit *w;   /* by number in set; form unused */
-	size_t cap;
-	uint32_t words;
-	struct buf low;
-};
+
+/* A page's word table from the pool, emptied, or a new one. */
+static struct page_words *S_pw_take(struct search *ix)
+{
+	pthread_mutex_lock(&ix->pool_lock);
+	struct page_words *pw = ix->pool;
+	if (pw)
+		ix->pool = pw->next;
+	pthread_mutex_unlock(&ix->pool_lock);
+	if (!pw)
+		return xcalloc(1, sizeof *pw);
+	pw->set.n = 0;
+	buf_reset(&pw->set.arena);
+	if (pw->set.slot)
+		memset(pw->set.slot, 0, (pw->set.mask + 1) * sizeof *pw->set.slot);
+	memset(pw->w, 0, pw->cap * sizeof *pw->w);
+	pw->words = 0;
+	return pw;
+}
+
+static void S_pw_give(struct search *ix, struct page_words *pw)
+{
+	pthread_mutex_lock(&ix->pool_lock);
+	pw->next = ix->pool;
+	ix->pool = pw;
+	pthread_mutex_unlock(&ix->pool_lock);
+}
 
 /* Where a word stands, and what one of it weighs there. */
 #define W_TITLE 5
@@ -812,7 +861,8 @@ struct search_doc *search_page(struct search *ix, const struct page *p, const ch
 		buf_puts(&text, "");
 
 	/* The words: the title's, each heading's, each section's body. */
-	struct page_words pw = { .words = 0 };
+	struct page_words *pwp = S_pw_take(ix);
+	struct page_words pw = *pwp;
 	S_page_words(&pw, p->title ? p->title : "", p->title ? strlen(p->title) : 0, 0, W_TITLE);
 	size_t at = 0;
 	for (size_t i = 0; i <= x.n_h; i++) {
@@ -879,9 +929,8 @@ struct search_doc *search_page(struct search *ix, const struct page *p, const ch
 		pthread_mutex_unlock(&st->lock);
 		d->hit[k] = (struct search_hit){ .form = FORM_REF(s, f), .tf = pw.w[k].tf, .sec = pw.w[k].sec };
 	}
-	S_strset_free(&pw.set);
-	free(pw.w);
-	buf_free(&pw.low);
+	*pwp = pw;
+	S_pw_give(ix, pwp);
 	return d;
 }
 
@@ -911,6 +960,7 @@ struct posting {
 /* A term or a form, to go into a shard. */
 struct entry {
 	char *key;              /* folded; owned */
+	const char *word;       /* as written (in the term or form table) */
 	bool form;
 	uint32_t id;            /* term number, or FORM_REF */
 	size_t bytes;           /* about what it takes in the shard */
@@ -940,6 +990,8 @@ static void S_analyse_new(struct lang_index *li)
 			st->term_at = xgrow(st->term_at, &cap, st->forms.n, sizeof *st->term_at);
 			cap = st->cap;
 			st->term_whole = xgrow(st->term_whole, &cap, st->forms.n, sizeof *st->term_whole);
+			cap = st->cap;
+			st->used = xgrow(st->used, &cap, st->forms.n, sizeof *st->used);
 			st->term_n = xgrow(st->term_n, &st->cap, st->forms.n, sizeof *st->term_n);
 		}
 		for (; st->analysed < st->forms.n; st->analysed++) {
@@ -978,8 +1030,12 @@ static int S_cmp_page(const void *a, const void *b)
 static int S_cmp_entry(const void *a, const void *b)
 {
 	const struct entry *x = a, *y = b;
+	/* A total order, so the output does not depend on the order the
+	 * words came in (serve adds them as pages change). */
 	int c = strcmp(x->key, y->key);
-	return c ? c : (int)x->form - (int)y->form;
+	if (!c)
+		c = (int)x->form - (int)y->form;
+	return c ? c : strcmp(x->word, y->word);
 }
 
 /* The postings of every term, BM25-scored, the longest lists cut.  The
@@ -1001,8 +1057,9 @@ static uint32_t S_walk(struct lang_write *lw, uint32_t *last, bool fill, double 
 		words[pn] = d->words;
 		for (size_t h = 0; h < d->n_hit; h++) {
 			const struct search_hit *hit = &d->hit[h];
-			const struct form_stripe *st = &li->stripe[hit->form & (FORM_STRIPES - 1)];
+			struct form_stripe *st = &li->stripe[hit->form & (FORM_STRIPES - 1)];
 			uint32_t f = hit->form >> FORM_STRIPE_BITS;
+			st->used[f] = 1;
 			for (uint32_t j = 0; j < st->term_n[f]; j++) {
 				uint32_t t = li->term_list[st->term_at[f] + j];
 				bool first = last[t] != pn;
@@ -1034,6 +1091,9 @@ static void S_postings(struct lang_write *lw, size_t n_docs)
 	double *norm = xmalloc((n_docs + 1) * sizeof *norm);
 	lw->post_at = xcalloc(nt + 1, sizeof *lw->post_at);
 	lw->post_n = xcalloc(nt + 1, sizeof *lw->post_n);
+	for (unsigned i = 0; i < FORM_STRIPES; i++)
+		if (li->stripe[i].used)
+			memset(li->stripe[i].used, 0, li->stripe[i].forms.n);
 	uint32_t pn = S_walk(lw, last, false, norm);
 	size_t sum = 0;
 	for (size_t t = 0; t < nt; t++) {
@@ -1178,7 +1238,7 @@ static void S_entry_add(struct lang_write *lw, const char *s, bool form, uint32_
 	struct buf key = BUF_INIT;
 	search_fold(&key, s, strlen(s));
 	lw->e = xgrow(lw->e, &lw->cap_e, lw->n_e + 1, sizeof *lw->e);
-	lw->e[lw->n_e++] = (struct entry){ .key = buf_detach(&key, NULL), .form = form, .id = id, .bytes = bytes };
+	lw->e[lw->n_e++] = (struct entry){ .key = buf_detach(&key, NULL), .word = s, .form = form, .id = id, .bytes = bytes };
 }
 
 /* One language's index: records, term shards, manifest. */
@@ -1231,7 +1291,7 @@ static void *S_write_lang(void *arg)
 		for (size_t f = 0; f < st->forms.n; f++) {
 			const char *w = S_str(&st->forms, (uint32_t)f);
 			uint32_t n = st->term_n[f];
-			if (n == 1 && !strcmp(S_str(&li->terms, li->term_list[st->term_at[f]]), w))
+			if (!st->used[f] || (n == 1 && !strcmp(S_str(&li->terms, li->term_list[st->term_at[f]]), w)))
 				continue;
 			bool any = false;
 			size_t bytes = strlen(w) + 6;
