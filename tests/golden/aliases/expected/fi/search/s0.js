@@ -1,0 +1,1 @@
+(window.toivoSearch = window.toivoSearch || {})["fi/s0"] = {"t":{"etu":[0,35,0],"etusivu":[0,35,0],"koti":[0,53,0],"muu":[1,23,0],"nykyinen":[1,46,0],"olla":[1,23,0],"ollut":[1,23,0],"oltu":[1,23,0],"osoite":[1,23,0],"sivu":[0,9,0,1,6,0]},"f":{"etusivu":"etusivu|etu sivu","muita":"muu","ollut":"oltu ollut","on":"olla","osoitteita":"osoite","sivulla":"sivu"}};

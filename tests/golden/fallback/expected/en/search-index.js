@@ -1,5 +1,0 @@
-/* toivo search index: [title, module, url, [[heading, id]], text, words] */
-(window.toivoSearch = window.toivoSearch || {})["en"] = [
-["Home","","index.html",[],"Home page.",""],
-["Extra","","extra/index.html",[],"Only in English.",""]
-];

@@ -1,0 +1,1 @@
+(window.toivoSearch = window.toivoSearch || {})["en/index"] = {"pages":2,"records":4,"shards":[""]};

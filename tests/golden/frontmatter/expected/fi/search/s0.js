@@ -1,0 +1,1 @@
+(window.toivoSearch = window.toivoSearch || {})["fi/s0"] = {"t":{"ensimmäinen":[2,81,0],"etu":[0,56,0],"etusivu":[0,56,0],"koti":[0,90,0],"moduuli":[1,92,0],"mukaan":[2,47,0,1,47,0],"paino":[2,47,0,1,47,0],"sivu":[0,56,0],"toinen":[3,81,0]},"f":{"etusivu":"etusivu|etu sivu","painon":"paino"}};

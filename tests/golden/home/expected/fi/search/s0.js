@@ -1,0 +1,1 @@
+(window.toivoSearch = window.toivoSearch || {})["fi/s0"] = {"t":{"koti":[0,20,0],"kurssi":[0,12,0],"terve":[0,12,0],"tervetulo":[0,12,0],"tervetuloa":[0,12,0],"tulo":[0,12,0]},"f":{"kurssille":"kurssi","tervetuloa":"tervetuloa tervetulo|terve tulo"}};

@@ -1,5 +1,0 @@
-/* toivo search index: [title, module, url, [[heading, id]], text, words] */
-(window.toivoSearch = window.toivoSearch || {})["fi"] = [
-["Koti","","index.html",[],"Etusivu.",""],
-["Kaavio","","kaavio/index.html",[],"Tulleet 2016–2018 Kaavion tiedot taulukkona Tulleet 2016–2018 vuosi Palvelu A Palvelu B 2016 3 5 2017 4 2018 6 2 Palvelu A Kaavion tiedot taulukkona Palvelu A vuosi Palvelu A 2016 3 2017 4 2018 6",""]
-];

@@ -1,0 +1,1 @@
+(window.toivoSearch = window.toivoSearch || {})["fi/s0"] = {"t":{"ääni":[1,45,0],"koti":[0,55,0],"kotisivu":[0,37,0],"kuunnella":[1,22,0],"minä":[1,22,0],"nyt":[1,22,0],"olla":[1,33,0],"sivu":[0,37,0],"toivo":[1,33,0],"toivoa":[1,33,0]},"f":{"äänet":"ääni","kotisivu":"kotisivu|koti sivu","kuunnellaan":"kuunnella","minua":"minä","on":"olla","toivoa":"toivoa toivo"}};

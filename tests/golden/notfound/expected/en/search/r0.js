@@ -1,0 +1,3 @@
+(window.toivoSearch = window.toivoSearch || {})["en/r0"] = [
+["Home","","index.html",[["","","Home page."]]]
+];

@@ -1,0 +1,3 @@
+(window.toivoSearch = window.toivoSearch || {})["fi/r0"] = [
+["Koti","","index.html",[["","","Kotisivu."]]]
+];

@@ -1,0 +1,1 @@
+(window.toivoSearch = window.toivoSearch || {})["fi/s0"] = {"t":{"alku":[1,28,0,2,44,1],"ensimmäinen":[2,24,1,1,28,1],"etu":[0,56,0],"etusivu":[0,56,0],"kaksi":[2,81,0],"koti":[0,90,0],"loppu":[2,71,1],"moduuli":[1,48,0],"opas":[1,85,0],"sivu":[0,56,0],"toinen":[2,42,1],"yksi":[3,85,0]},"f":{"ensimmäiseen":"ensimmäinen","etusivu":"etusivu|etu sivu","moduulin":"moduuli"}};

@@ -1,5 +1,0 @@
-/* toivo search index: [title, module, url, [[heading, id]], text, words] */
-(window.toivoSearch = window.toivoSearch || {})["fi"] = [
-["Koti","","index.html",[],"Etusivu.",""],
-["Sivu","","uusi/index.html",[],"Sivu, joka siirrettiin.",""]
-];

@@ -1,0 +1,1 @@
+(window.toivoSearch = window.toivoSearch || {})["fi/s0"] = {"t":{"etu":[0,32,0],"etusivu":[0,32,0],"joka":[1,24,0],"koti":[0,52,0],"siirtää":[1,24,0],"sivu":[0,8,0,1,13,0]},"f":{"etusivu":"etusivu|etu sivu","siirrettiin":"siirtää"}};

@@ -1,0 +1,1 @@
+(window.toivoSearch = window.toivoSearch || {})["fi/s0"] = {"t":{"koti":[0,53,0],"kotisivu":[0,32,0],"kurssi":[1,24,0],"lisä":[1,24,0],"lisätä":[1,24,0],"sivu":[0,32,0],"tieto":[1,49,0]},"f":{"kotisivu":"kotisivu|koti sivu","kurssista":"kurssi","lisää":"lisä lisätä","tietoa":"tieto"}};

@@ -1,0 +1,1 @@
+(window.toivoSearch = window.toivoSearch || {})["fi/s0"] = {"t":{"eka":[2,88,0],"etu":[0,48,0],"etusivu":[0,48,0],"koti":[0,85,0],"moduuli":[1,88,0],"sivu":[0,48,0],"toka":[3,88,0]},"f":{"etusivu":"etusivu|etu sivu"}};

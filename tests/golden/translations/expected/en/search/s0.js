@@ -1,0 +1,1 @@
+(window.toivoSearch = window.toivoSearch || {})["en/s0"] = {"t":{"day":[2,56,1],"everyday":[2,65,0],"home":[0,73,0],"life":[2,65,0],"modul":[1,47,0],"page":[0,41,0],"text":[2,33,1],"the":[2,56,1],"work":[1,74,0]},"f":{"module":"modul"}};

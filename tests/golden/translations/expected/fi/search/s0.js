@@ -1,0 +1,1 @@
+(window.toivoSearch = window.toivoSearch || {})["fi/s0"] = {"t":{"arki":[2,65,0],"koti":[0,74,0],"kotisivu":[0,44,0],"kulku":[2,56,1],"moduuli":[1,44,0],"päivä":[2,56,1],"sivu":[0,44,0],"teksti":[2,33,1],"työ":[1,72,0]},"f":{"kotisivu":"kotisivu|koti sivu","päivän":"päivä"}};
