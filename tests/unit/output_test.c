@@ -31,9 +31,10 @@ int main(void)
 	char tmpl[] = "/tmp/toivo-output.XXXXXX";
 	char *dir = mkdtemp(tmpl);
 	char *out = path_join(dir, "public");
+	char *cache = path_join(dir, ".toivo-cache");
 	struct output o;
 
-	unit_check(output_begin(&o, out) == 0, "a first build begins");
+	unit_check(output_begin(&o, out, cache) == 0, "a first build begins");
 	unit_check(output_write(&o, "index.html", "koti", 4, "t") == 0 &&
 		   output_write(&o, "fi/a/index.html", "a1", 2, "t") == 0 &&
 		   output_write(&o, "fi/b/index.html", "b1", 2, "t") == 0 &&
@@ -46,7 +47,7 @@ int main(void)
 	ino_t same = S_ino(out, "fi/b/index.html");
 
 	/* A second build: b unchanged, a changed, c gone. */
-	unit_check(output_begin(&o, out) == 0, "a second build begins");
+	unit_check(output_begin(&o, out, cache) == 0, "a second build begins");
 	output_write(&o, "index.html", "koti", 4, "t");
 	output_write(&o, "fi/a/index.html", "a2", 2, "t");
 	output_write(&o, "fi/b/index.html", "b1", 2, "t");
@@ -61,11 +62,14 @@ int main(void)
 	unit_check(t == NULL, "a file the build did not write is gone");
 	free(t);
 	unit_check(S_ino(out, "fi/b/index.html") == same, "an unchanged file is the same file (same inode, same time)");
+	char *prev = path_join(dir, ".public.toivo-prev");
+	unit_check(!is_dir(prev), "no copy of the previous output is left beside it");
+	free(prev);
 	char *esc = path_join(dir, "pako.html");
 	unit_check(!is_file(esc), "nothing was written outside the output");
 
 	/* A failed build leaves OUT as it was. */
-	unit_check(output_begin(&o, out) == 0, "a third build begins");
+	unit_check(output_begin(&o, out, cache) == 0, "a third build begins");
 	output_write(&o, "fi/a/index.html", "a3", 2, "t");
 	output_abort(&o);
 	t = S_read(out, "fi/a/index.html");
@@ -85,5 +89,6 @@ int main(void)
 	free(content);
 	free(esc);
 	free(out);
+	free(cache);
 	return unit_done();
 }
