@@ -410,6 +410,10 @@ int cdp_start(struct cdp **out, char **err, const char *exe, const char *profile
 		int a = fcntl(in[0], F_DUPFD, 10), b = fcntl(outp[1], F_DUPFD, 10);
 		if (a < 0 || b < 0 || dup2(a, 3) < 0 || dup2(b, 4) < 0)
 			_exit(127);
+		/* F_DUPFD copies do not keep close-on-exec: the browser must
+		 * hold only 3 and 4, or its pipe never reads as closed. */
+		close(a);
+		close(b);
 		sigset_t none;
 		sigemptyset(&none);
 		sigprocmask(SIG_SETMASK, &none, NULL);
@@ -426,7 +430,15 @@ int cdp_start(struct cdp **out, char **err, const char *exe, const char *profile
 	c->to_browser = in[1];
 	c->from_browser = outp[0];
 	in[1] = outp[0] = -1;
-	if (pthread_create(&c->reader, NULL, S_reader, c) != 0) {
+	/* The reader thread leaves SIGINT and SIGTERM to the main thread. */
+	sigset_t block, old_mask;
+	sigemptyset(&block);
+	sigaddset(&block, SIGINT);
+	sigaddset(&block, SIGTERM);
+	pthread_sigmask(SIG_BLOCK, &block, &old_mask);
+	int started = pthread_create(&c->reader, NULL, S_reader, c);
+	pthread_sigmask(SIG_SETMASK, &old_mask, NULL);
+	if (started != 0) {
 		*err = xstrdup("cannot start a thread");
 		goto out;
 	}

@@ -24,7 +24,7 @@ static int S_remove(const char *path)
 		diag_error(path, 0, 0, "cannot remove: %s; check its permissions", strerror(errno));
 		return -1;
 	}
-	fprintf(stderr, "toivo clean: removed %s\n", path);
+	diag_line("toivo clean: removed %s\n", path);
 	return 0;
 }
 
@@ -38,7 +38,7 @@ int cmd_clean(int argc, char **argv)
 		} else if (!strcmp(argv[i], "--output")) {
 			output = true;
 		} else {
-			fprintf(stderr, "toivo clean: error: unknown option '%s'; see 'toivo clean --help'\n", argv[i]);
+			diag_usage("clean", "unknown option '%s'", argv[i]);
 			return 2;
 		}
 	}

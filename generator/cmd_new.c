@@ -2,6 +2,7 @@
  * the given languages that builds and passes `toivo check` at once with the
  * built-in theme and hooks, with CI files for GitHub Pages and GitLab Pages,
  * in a git repository of its own with a first commit. */
+#include <dirent.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -305,6 +306,20 @@ static int S_langs(char **langs, const char *list)
 	}
 }
 
+/* Whether dir is missing or holds nothing but a .git folder. */
+static bool S_empty(const char *dir)
+{
+	DIR *d = opendir(dir);
+	if (!d)
+		return errno == ENOENT;
+	bool empty = true;
+	struct dirent *e;
+	while (empty && (e = readdir(d)))
+		empty = !strcmp(e->d_name, ".") || !strcmp(e->d_name, "..") || !strcmp(e->d_name, ".git");
+	closedir(d);
+	return empty;
+}
+
 #define S_USAGE "; usage: toivo new [--lang fi,en] [--title TITLE] DIR"
 
 int cmd_new(int argc, char **argv)
@@ -347,6 +362,12 @@ int cmd_new(int argc, char **argv)
 	free(content);
 	if (exists) {
 		diag_error(dir, 0, 0, "this folder already holds a site; choose an empty or new folder");
+		goto out;
+	}
+	/* The new site's files make its first commit; a folder holding other
+	 * files (a home folder, say) must not be swept into it. */
+	if (!S_empty(dir)) {
+		diag_error(dir, 0, 0, "this folder already holds files; choose an empty or new folder");
 		goto out;
 	}
 

@@ -16,6 +16,8 @@
 #include "build.h"
 #include "cmd.h"
 #include "diag.h"
+#include "hooks.h"
+#include "output.h"
 #include "pdf.h"
 #include "util.h"
 #include "value.h"
@@ -24,14 +26,6 @@
 #define PDF_TIMEOUT_DEFAULT 60
 #define PDF_TIMEOUT_MIN 2
 #define PDF_TIMEOUT_MAX 600
-
-static int S_usage_error(const char *fmt, const char *a)
-{
-	fprintf(stderr, "toivo pdf: error: ");
-	fprintf(stderr, fmt, a);
-	fprintf(stderr, "; see 'toivo --help'\n");
-	return 2;
-}
 
 /* Swaps the finished tree tmp into out; the old out is removed. */
 static int S_swap(const char *tmp, const char *out)
@@ -55,6 +49,7 @@ static void S_on_signal(int sig)
 {
 	(void)sig;
 	pdf_interrupt();
+	hooks_interrupt();      /* the build before the prints stops too */
 }
 
 /* Reads the pdf: section of site.yaml into opts (allow_remote, timeout).
@@ -112,7 +107,7 @@ int cmd_pdf(int argc, char **argv)
 		bool takes = !strcmp(a, "-s") || !strcmp(a, "--site") || !strcmp(a, "-o") || !strcmp(a, "--out") ||
 			     !strcmp(a, "--engine") || !strcmp(a, "-j") || !strcmp(a, "--jobs");
 		if (takes && !v)
-			return S_usage_error("option '%s' needs a value", a);
+			return diag_usage("pdf", "option '%s' needs a value", a), 2;
 		if (!strcmp(a, "-s") || !strcmp(a, "--site")) {
 			o.root = v;
 		} else if (!strcmp(a, "-o") || !strcmp(a, "--out")) {
@@ -123,17 +118,17 @@ int cmd_pdf(int argc, char **argv)
 			else if (!strcmp(v, "weasyprint"))
 				engine = PDF_WEASYPRINT;
 			else
-				return S_usage_error("unknown engine '%s' (use chromium or weasyprint)", v);
+				return diag_usage("pdf", "unknown engine '%s' (use chromium or weasyprint)", v), 2;
 		} else if (!strcmp(a, "-j") || !strcmp(a, "--jobs")) {
 			opts.jobs = atoi(v);
 			if (opts.jobs < 1)
-				return S_usage_error("-j needs a number of at least 1, not '%s'", v);
+				return diag_usage("pdf", "-j needs a number of at least 1, not '%s'", v), 2;
 		} else if (!strcmp(a, "-f") || !strcmp(a, "--force")) {
 			opts.force = true;
 		} else if (!strcmp(a, "-q") || !strcmp(a, "--quiet")) {
 			quiet = true;
 		} else {
-			return S_usage_error("unknown option '%s'", a);
+			return diag_usage("pdf", "unknown option '%s'", a), 2;
 		}
 		if (takes)
 			i++;
@@ -179,30 +174,41 @@ int cmd_pdf(int argc, char **argv)
 	base = base ? base + 1 : trimmed;
 	char *tmp = xasprintf("%s%s.%s.toivo-pdf", parent, *parent ? "/" : "", base);
 	free(parent);
+	/* One run at a time per output, as for build and serve: the work
+	 * folder and the swap belong to the run that holds OUT's lock. */
+	char *site_cache = output_cache_dir(o.root);
+	struct output_lock *lock = output_lock_take(site_cache, trimmed);
+	free(site_cache);
+	if (!lock) {
+		free(tmp);
+		free(trimmed);
+		goto done;
+	}
 	rm_rf(tmp);     /* left by a killed run */
 	o.out = tmp;
 	size_t failed = 0;
 	long made = -1;
 	if (build_run(&o) != 0) {
-		fprintf(stderr, "toivo pdf: the site has problems (above); %s is unchanged\n", trimmed);
+		diag_line("toivo pdf: the site has problems (above); %s is unchanged\n", trimmed);
 	} else if (pdf_stopping()) {
 		;
 	} else if ((made = pdf_render_site(&failed, &tools, tmp, &opts)) <= 0 && (failed || made < 0)) {
 		if (!pdf_stopping())
-			fprintf(stderr, "toivo pdf: error: no PDF could be made (above); %s is unchanged\n", trimmed);
+			diag_error(trimmed, 0, 0, "no PDF could be made (above); the folder is unchanged");
 	} else if (pdf_stopping()) {
 		;
 	} else if (S_swap(tmp, trimmed) == 0) {
 		if (failed)
-			fprintf(stderr, "toivo pdf: error: %zu of %zu PDFs could not be made (above); the others are in %s\n",
-				failed, failed + (size_t)made, trimmed);
+			diag_error(trimmed, 0, 0, "%zu of %zu PDFs could not be made (above); the others are in this folder",
+				   failed, failed + (size_t)made);
 		else if (!quiet)
-			fprintf(stderr, "toivo pdf: -> %s\n", trimmed);
+			diag_line("toivo pdf: -> %s\n", trimmed);
 		r = failed ? 1 : 0;
 	}
 	rm_rf(tmp);
+	output_lock_release(lock);
 	if (pdf_stopping()) {
-		fprintf(stderr, "toivo pdf: stopped; %s is unchanged\n", trimmed);
+		diag_line("toivo pdf: stopped; %s is unchanged\n", trimmed);
 		r = 130;
 	}
 	free(tmp);

@@ -98,7 +98,8 @@ const char *i18n_get(const struct site *s, int lang, const char *key)
 void i18n_iso_date(struct buf *b, time_t t)
 {
 	struct tm tm;
-	gmtime_r(&t, &tm);
+	if (!gmtime_r(&t, &tm))     /* beyond what struct tm holds: 1970-01-01 */
+		tm = (struct tm){ .tm_mday = 1, .tm_year = 70 };
 	buf_printf(b, "%04d-%02d-%02d", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday);
 }
 
@@ -107,7 +108,8 @@ void i18n_date(struct buf *b, time_t t, const char *lang)
 	static const char *const months[] = { "January", "February", "March", "April",
 		"May", "June", "July", "August", "September", "October", "November", "December" };
 	struct tm tm;
-	gmtime_r(&t, &tm);
+	if (!gmtime_r(&t, &tm))     /* beyond what struct tm holds: 1970-01-01 */
+		tm = (struct tm){ .tm_mday = 1, .tm_year = 70 };
 	if (!strcmp(lang, "fi"))
 		buf_printf(b, "%d.%d.%d", tm.tm_mday, tm.tm_mon + 1, tm.tm_year + 1900);
 	else if (!strncmp(lang, "en", 2))

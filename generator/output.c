@@ -284,6 +284,46 @@ static bool S_same_fs(const char *a, const char *b)
 	return stat(a, &sa) == 0 && stat(b, &sb) == 0 && sa.st_dev == sb.st_dev;
 }
 
+/* Whether the tree at dir (relative to dfd) holds a symbolic link (or is
+ * deeper than 64 folders).  The stage is the tree that was OUT, where
+ * anything may have put a link since; writing into a reused stage
+ * through a link to a folder would write outside the output, so a stage
+ * with one is not reused.  readdir's d_type spares a stat per file. */
+static bool S_has_link(int dfd, const char *dir, int depth)
+{
+	int fd = openat(dfd, dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0 || depth > 64) {
+		if (fd >= 0)
+			close(fd);
+		return true;
+	}
+	DIR *d = fdopendir(fd);
+	if (!d) {
+		close(fd);
+		return true;
+	}
+	bool found = false;
+	struct dirent *e;
+	while (!found && (e = readdir(d))) {
+		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
+			continue;
+		unsigned char t = e->d_type;
+		if (t == DT_UNKNOWN) {
+			struct stat st;
+			if (fstatat(fd, e->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0)
+				t = DT_LNK;     /* cannot tell: treat as a link */
+			else
+				t = S_ISDIR(st.st_mode) ? DT_DIR : S_ISLNK(st.st_mode) ? DT_LNK : DT_REG;
+		}
+		if (t == DT_LNK)
+			found = true;
+		else if (t == DT_DIR)
+			found = S_has_link(fd, e->d_name, depth + 1);
+	}
+	closedir(d);
+	return found;
+}
+
 int output_begin(struct output *o, const char *out, const char *cache)
 {
 	memset(o, 0, sizeof *o);
@@ -327,7 +367,7 @@ int output_begin(struct output *o, const char *out, const char *cache)
 	free(trimmed);
 	/* A stage that is there is the tree the last swap replaced, or one
 	 * that a killed build left: everything in it is rewritten or removed. */
-	if (lstat(o->stage, &st) == 0 && S_ISDIR(st.st_mode)) {
+	if (lstat(o->stage, &st) == 0 && S_ISDIR(st.st_mode) && !S_has_link(AT_FDCWD, o->stage, 0)) {
 		o->reused = true;
 	} else {
 		rm_rf(o->stage);

@@ -601,17 +601,26 @@ long pdf_render_site(size_t *failed, const struct pdf_tools *t, const char *dir,
 	if (todo) {
 		pthread_t *th = xcalloc((size_t)jobs, sizeof *th);
 		void *(*args)[2] = xcalloc((size_t)jobs, sizeof *args);
-		int started = 0;
+		bool *up = xcalloc((size_t)jobs, sizeof *up);
 		for (int i = 0; i < jobs; i++) {
 			args[i][0] = &run;
 			args[i][1] = (void *)(size_t)i;
 		}
+		/* The workers leave Ctrl-C to the main thread, whose handler
+		 * may then touch the browser safely. */
+		sigset_t block, old;
+		sigemptyset(&block);
+		sigaddset(&block, SIGINT);
+		sigaddset(&block, SIGTERM);
+		pthread_sigmask(SIG_BLOCK, &block, &old);
 		for (int i = 1; i < jobs; i++)
-			if (pthread_create(&th[i], NULL, S_worker, args[i]) == 0)
-				started = i;
+			up[i] = pthread_create(&th[i], NULL, S_worker, args[i]) == 0;
+		pthread_sigmask(SIG_SETMASK, &old, NULL);
 		S_worker(args[0]);
-		for (int i = 1; i <= started; i++)
-			pthread_join(th[i], NULL);
+		for (int i = 1; i < jobs; i++)
+			if (up[i])
+				pthread_join(th[i], NULL);
+		free(up);
 		free(args);
 		free(th);
 	}
@@ -630,7 +639,7 @@ long pdf_render_site(size_t *failed, const struct pdf_tools *t, const char *dir,
 	if (!opts->quiet && isatty(2))
 		fputs("\r\033[K", stderr);
 	if (!opts->quiet && made >= 0)
-		fprintf(stderr, "toivo pdf: %ld of %zu PDFs in %.1f s (%zu unchanged; %s, %d at once)\n", made, run.n,
+		diag_line("toivo pdf: %ld of %zu PDFs in %.1f s (%zu unchanged; %s, %d at once)\n", made, run.n,
 			S_now() - t0, cached, t->engine == PDF_CHROMIUM ? "chromium" : "weasyprint", jobs);
 out:
 	S_cdp = NULL;

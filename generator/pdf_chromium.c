@@ -88,7 +88,8 @@ static char *S_inside(const struct pdf_run *run, const char *url)
 static bool S_allowed_host(const struct pdf_run *run, const char *url)
 {
 	const char *h = str_starts_with(url, "http://") ? url + 7 : str_starts_with(url, "https://") ? url + 8 : NULL;
-	if (!h)
+	/* user:password@host would read as "user" below: refused. */
+	if (!h || h[strcspn(h, "@/?#")] == '@')
 		return false;
 	size_t n = strcspn(h, ":/?#");
 	for (size_t i = 0; i < run->opts->n_allow; i++)

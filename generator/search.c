@@ -1141,13 +1141,17 @@ static void S_entry_json(struct lang_write *lw, struct buf *b, const struct entr
 		const struct form_stripe *st = &li->stripe[e->id & (FORM_STRIPES - 1)];
 		uint32_t f = e->id >> FORM_STRIPE_BITS;
 		S_json_str(b, S_str(&st->forms, f));
-		buf_puts(b, ":\"");
+		buf_putc(b, ':');
+		/* Terms come from the analysers: escaped like any text, so no
+		 * base form can break the shard. */
+		struct buf v = BUF_INIT;
 		for (uint32_t j = 0; j < st->term_n[f]; j++) {
 			if (j)
-				buf_putc(b, j == st->term_whole[f] ? '|' : ' ');
-			buf_puts(b, S_str(&li->terms, li->term_list[st->term_at[f] + j]));
+				buf_putc(&v, j == st->term_whole[f] ? '|' : ' ');
+			buf_puts(&v, S_str(&li->terms, li->term_list[st->term_at[f] + j]));
 		}
-		buf_putc(b, '"');
+		S_json(b, v.data, v.len);
+		buf_free(&v);
 		return;
 	}
 	S_json_str(b, S_str(&li->terms, e->id));

@@ -18,7 +18,9 @@ static void S_read(void)
 	char *end;
 	errno = 0;
 	long long v = strtoll(s, &end, 10);
-	if (errno || *end || v < 0 || (long long)(time_t)v != v) {
+	/* Up to the last second of year 9999: dates beyond it have no
+	 * four-digit year to show. */
+	if (errno || *end || v < 0 || v > 253402300799LL || (long long)(time_t)v != v) {
 		diag_warn(NULL, 0, 0, "SOURCE_DATE_EPOCH '%s' is not a number of seconds since 1970; "
 			  "set it to e.g. $(git log -1 --format=%%ct) or unset it (using the current time)", s);
 		return;

@@ -89,6 +89,12 @@ local function check_key(data, what, key, seen)
   if not key:find("^[%w_-]+$") then
     toivo.error(string.format("%s: %s key %q may hold only letters a-z, digits, _ and -", data, what, key))
   end
+  -- The form's own ids are plan-N-title and plan-N-file, a part's text
+  -- and questions plan-N-KEY-text and plan-N-KEY-q: keys that would
+  -- give the same id twice are refused.
+  if key == "title" or key == "file" or key:find("%-text$") or key:find("%-q$") then
+    toivo.error(string.format("%s: %s key %q is reserved; choose another key", data, what, key))
+  end
   if seen[key] then
     toivo.error(string.format("%s: the key %q is used twice; every field and part needs a key of its own", data, key))
   end

@@ -145,14 +145,19 @@
 	}
 	/* The terms of form w found in shard i: its base forms when whole,
 	 * with the compound parts too otherwise. */
+	/* o[k] when o has k itself: words such as "constructor" are not
+	 * looked up on Object.prototype. */
+	function own(o, k) {
+		return Object.prototype.hasOwnProperty.call(o, k) ? o[k] : undefined;
+	}
 	function termsOf(i, w, whole) {
-		var sh = shard(i), f = sh.f[w];
+		var sh = shard(i), f = own(sh.f, w);
 		if (f !== undefined) {
 			var parts = f.split('|');
 			var ts = parts[0].split(' ');
 			return whole || parts.length < 2 ? ts : ts.concat(parts[1].split(' '));
 		}
-		return sh.t[w] !== undefined ? [w] : [];
+		return own(sh.t, w) !== undefined ? [w] : [];
 	}
 	function lcp(a, b) {
 		var n = 0;
@@ -163,7 +168,7 @@
 
 	/* The shards a query's words need. */
 	function wordShards(ws) {
-		var set = {};
+		var set = Object.create(null);
 		ws.forEach(function (w, i) {
 			var fw = fold(w), a = shardOf(fw);
 			set[a] = true;
@@ -180,7 +185,7 @@
 	function candidates(ws) {
 		return ws.map(function (w, wi) {
 			var fw = fold(w), a = shardOf(fw), last = wi === ws.length - 1;
-			var c = {}, found = false;
+			var c = Object.create(null), found = false;
 			function add(ts, weight) {
 				ts.forEach(function (t) {
 					if (!(c[t] >= weight))
@@ -228,10 +233,10 @@
 	/* Pages matching every word: [{page, score, sec}], best first. */
 	function rank(cands) {
 		var per = cands.map(function (c) {
-			var pages = {};
+			var pages = Object.create(null);
 			Object.keys(c).forEach(function (t) {
 				var sh = shard(shardOf(fold(t)));
-				var p = sh && sh.t[t];
+				var p = sh && own(sh.t, t);
 				if (!p)
 					return;
 				var page = 0;
@@ -297,7 +302,7 @@
 				var d = distance(kf[1], fw, 2);
 				if (d === 0 || d > bestD)
 					return;
-				var t = shard(i).t[kf[0]], n = t ? t.length : 1;
+				var t = own(shard(i).t, kf[0]), n = t ? t.length : 1;
 				if (d < bestD || n > bestN) {
 					best = kf[0];
 					bestD = d;
@@ -316,7 +321,7 @@
 	/* Text with the words whose terms the query has (or that begin with a
 	 * typed word) in <mark>. */
 	function marked(text, ws, cands) {
-		var all = {};
+		var all = Object.create(null);
 		cands.forEach(function (c) { Object.keys(c).forEach(function (t) { all[t] = true; }); });
 		var fws = ws.map(fold);
 		var frag = document.createDocumentFragment(), pos = 0, m;
@@ -345,7 +350,7 @@
 
 	function show(found, ws, cands) {
 		var rs = manifest().records;
-		var names = {};
+		var names = Object.create(null);
 		found.slice(0, MAX).forEach(function (f) { names['r' + Math.floor(f.page / rs)] = true; });
 		var my = gen;
 		need(Object.keys(names), function (ok) {
@@ -471,7 +476,7 @@
 				var cands = candidates(ws);
 				/* The term shards: those of exact terms first, at most
 				 * MAX_TERM_SHARDS; terms in others are left out. */
-				var want = [], seen = {};
+				var want = [], seen = Object.create(null);
 				cands.forEach(function (c) {
 					Object.keys(c).sort(function (x, y) { return c[y] - c[x]; }).forEach(function (t) {
 						var i = shardOf(fold(t));
