@@ -4,7 +4,6 @@
  * left beside the default output (.public.toivo-prev ...).  The output
  * itself stays; with --output it goes too. */
 #include <errno.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -24,7 +23,7 @@ static int S_remove(const char *path)
 		diag_error(path, 0, 0, "cannot remove: %s; check its permissions", strerror(errno));
 		return -1;
 	}
-	diag_line("toivo clean: removed %s\n", path);
+	diag(DIAG_NOTE, path, 0, 0, "removed");
 	return 0;
 }
 

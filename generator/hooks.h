@@ -27,7 +27,7 @@ struct hooks_config {
 	const char *(*translate)(void *ud, const char *lang, const char *key);
 	void *ud;
 	long max_instructions;          /* per hook call; 0: the default (50 million) */
-	double max_seconds;             /* wall-clock time per hook call; 0: the default (10) */
+	double max_seconds;             /* wall-clock time per hook call; 0: the default (30) */
 	size_t max_memory;              /* per state, bytes; 0: the default (256 MiB) */
 };
 

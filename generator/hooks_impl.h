@@ -20,7 +20,7 @@
 struct value;
 
 #define DEFAULT_INSTRUCTIONS 50000000L
-#define DEFAULT_SECONDS 10.0
+#define DEFAULT_SECONDS 30.0
 #define DEFAULT_MEMORY ((size_t)256 << 20)
 #define WARN_MAX 20             /* toivo.warn / print messages per hook call */
 #define WARN_LEN 1000           /* bytes of one message kept */

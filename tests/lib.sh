@@ -93,7 +93,7 @@ git_sandbox() {
 # publish_repo SITE REMOTE: SITE committed in a git repository of its own
 # (public/ ignored), with a bare REMOTE as origin that has its main branch.
 publish_repo() {
-	printf '/public/\n' > "$1/.gitignore"
+	printf '/public/\n/.toivo-cache/\n' > "$1/.gitignore"
 	git -C "$1" init -q
 	git -C "$1" add -A
 	git -C "$1" commit -qm "The course"

@@ -35,10 +35,11 @@ cp -R "$S" "$PRISTINE"
 
 # outside: every path under $T with size and time (folders without), but
 # OUT, the test's own files, the pristine copy and toivo's own working trees
-# beside OUT (.public.toivo-prev: the last output, reused as the next stage);
+# beside OUT (.public.toivo-prev: the last output, reused as the next stage)
+# and in the site's cache (.toivo-cache/, docs/where-toivo-writes.md);
 # and anything a hook might have made in /tmp.
 outside() {
-	find "$T" \( -path "$OUT" -o -path "$PRISTINE" -o -path "$T/out" -o -path "$T/err" -o -name '.public.toivo-*' \) -prune -o \
+	find "$T" \( -path "$OUT" -o -path "$PRISTINE" -o -path "$T/out" -o -path "$T/err" -o -name '.public.toivo-*' -o -name .toivo-cache \) -prune -o \
 		\( -type d -printf '%p/\n' \) -o -printf '%p %s %T@\n' 2>/dev/null | LC_ALL=C sort
 	ls -d /tmp/toivo-pwned* "$ROOT"/toivo-pwned* 2>/dev/null
 }
