@@ -156,7 +156,7 @@ PREFIX      ?= /usr/local
 BINDIR      ?= $(PREFIX)/bin
 MANDIR      ?= $(PREFIX)/share/man
 BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
-MAN_CMDS    := build check serve pdf publish new template
+MAN_CMDS    := build check serve pdf publish new template clean
 
 install: $(B)/toivo
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(BASHCOMPDIR)

@@ -6,7 +6,7 @@ _toivo()
 	local cur prev cmd opts
 	cur=${COMP_WORDS[COMP_CWORD]}
 	prev=${COMP_WORDS[COMP_CWORD-1]}
-	local commands="build check serve pdf publish new template"
+	local commands="build check serve pdf publish new template clean"
 
 	if [ "$COMP_CWORD" -eq 1 ]; then
 		COMPREPLY=($(compgen -W "$commands --help --version" -- "$cur"))
@@ -32,10 +32,11 @@ _toivo()
 	build) opts="-s --site -o --out -j --jobs -q --quiet --help" ;;
 	check) opts="-s --site -j --jobs --help" ;;
 	serve) opts="-s --site -o --out -j --jobs --port --bind --help" ;;
-	pdf) opts="-s --site -o --out -j --jobs -q --quiet --engine --help" ;;
+	pdf) opts="-s --site -o --out -j --jobs -f --force -q --quiet --engine --help" ;;
 	publish) opts="-s --site -b --branch -r --remote -m --message --no-push -n --dry-run -f --force --allow-dirty --help" ;;
 	new) opts="--lang --title --help" ;;
 	template) opts="--help" ;;
+	clean) opts="-s --site --output --help" ;;
 	*) return ;;
 	esac
 	if [[ $cur == -* ]]; then

@@ -5,6 +5,7 @@
 
 #include "buf.h"
 #include "check.h"
+#include "date.h"
 #include "diag.h"
 #include "i18n.h"
 #include "site.h"
@@ -95,7 +96,7 @@ static void S_reviews(const struct site *s)
 		const struct page *p = s->pages[i];
 		const struct value *r = value_get(p->fm, "reviewed");
 		const char *d = value_string(r);
-		time_t t = i18n_parse_date(d);
+		time_t t = date_parse(d);
 		if (d && t == (time_t)-1) {
 			diag_warn(p->src, r->line, r->col, "reviewed: '%s' is not a date; write YYYY-MM-DD", d);
 			continue;

@@ -2,9 +2,9 @@
 #include <stdbool.h>
 #include <string.h>
 
+#include "date.h"
 #include "diag.h"
 #include "frontmatter.h"
-#include "i18n.h"
 #include "util.h"
 #include "value.h"
 #include "yamldoc.h"
@@ -86,7 +86,7 @@ static int S_check(struct value *fm, const char *path)
 	static const char *const dates[] = { "date", "reviewed" };
 	for (size_t i = 0; i < sizeof dates / sizeof dates[0]; i++) {
 		const struct value *v = value_get(fm, dates[i]);
-		if (v && v->kind == V_STR && i18n_parse_date(v->u.str.s) == (time_t)-1) {
+		if (v && v->kind == V_STR && date_parse(v->u.str.s) == (time_t)-1) {
 			diag_error(path, v->line, v->col, "%s: '%s' is not a date of the calendar; write YYYY-MM-DD "
 				   "with a month from 01 to 12 and a day that the month has", dates[i], v->u.str.s);
 			bad = -1;

@@ -21,7 +21,5 @@ const char *i18n_get(const struct site *s, int lang, const char *key);
 void i18n_date(struct buf *b, time_t t, const char *lang);
 /* Appends YYYY-MM-DD (UTC). */
 void i18n_iso_date(struct buf *b, time_t t);
-/* Parses YYYY-MM-DD into a time (noon UTC); -1 when not a date. */
-time_t i18n_parse_date(const char *s);
 
 #endif

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "buf.h"
+#include "date.h"
 #include "diag.h"
 #include "i18n.h"
 #include "render.h"
@@ -423,7 +424,7 @@ static struct value *S_page(const struct render_env *env, const struct page *p, 
 	if (p->updated > 0)
 		value_set(pg, "updated", render_date(p->updated, lang));
 	const char *rev = value_string(value_get(params, "reviewed"));
-	time_t rt = i18n_parse_date(rev);
+	time_t rt = date_parse(rev);
 	if (rt != (time_t)-1)
 		value_set(pg, "reviewed", render_date(rt, lang));
 	const char *rby = value_string(value_get(params, "reviewed_by"));

@@ -29,6 +29,7 @@ cat > "$T/expected" <<'EOF'
 ./usr/share/bash-completion/completions/toivo
 ./usr/share/man/man1/toivo-build.1
 ./usr/share/man/man1/toivo-check.1
+./usr/share/man/man1/toivo-clean.1
 ./usr/share/man/man1/toivo-new.1
 ./usr/share/man/man1/toivo-pdf.1
 ./usr/share/man/man1/toivo-publish.1
@@ -102,7 +103,7 @@ rc=$?
 # Every command, and every option each command's --help names, is in the
 # manual; so are the exit status, the files and an example.
 missing=""
-for c in build check serve pdf publish new template; do
+for c in build check serve pdf publish new template clean; do
 	grep -q "^   toivo $c\$" "$T/man.txt" || missing="$missing $c"
 	timeout 10 "$I" $c --help > "$T/help" 2>&1
 	for o in $(grep -o -- '--[a-z][a-z-]*' "$T/help" | sort -u); do
@@ -128,7 +129,7 @@ if command -v bash >/dev/null 2>&1; then
 	[ "$got" = "--engine
 weasyprint" ] && ok "completion: options and their values" || nok "completion: options and their values" "$got"
 	missing=""
-	for c in build check serve pdf publish new; do
+	for c in build check serve pdf publish new clean; do
 		timeout 10 "$I" $c --help > "$T/help" 2>&1
 		opts=$(bash -c '. "$1"; COMP_WORDS=(toivo "$2" -); COMP_CWORD=2; _toivo; echo "${COMPREPLY[*]}"' _ "$C" "$c")
 		for o in $(grep -o -- '--[a-z][a-z-]*' "$T/help" | sort -u); do
