@@ -236,21 +236,9 @@ int slides_tree(struct markdown_job *job, cmark_node *doc, int opts, cmark_llist
 	return 0;
 }
 
-/* The last segment of a folder path: "fi/pori/" -> "pori". */
-static char *S_last(const char *path)
-{
-	size_t n = strlen(path);
-	while (n && path[n - 1] == '/')
-		n--;
-	size_t b = n;
-	while (b && path[b - 1] != '/')
-		b--;
-	return xstrndup(path + b, n - b);
-}
-
 char *slides_pdf_path(const struct page *deck)
 {
-	char *name = S_last(deck->parent ? deck->parent->path : "deck");
+	char *name = path_last(deck->parent ? deck->parent->path : "deck");
 	char *r = xasprintf("%s%s-slides.pdf", deck->path, name);
 	free(name);
 	return r;

@@ -20,7 +20,7 @@ fi
 run_vg() {
 	what=$1
 	shift
-	timeout 600 valgrind -q --error-exitcode=99 --leak-check=full \
+	timeout 600 valgrind -q --error-exitcode=99 --suppressions="$ROOT/tests/valgrind.supp" --leak-check=full \
 		--errors-for-leak-kinds=definite,indirect --show-leak-kinds=definite,indirect \
 		--track-origins=yes --num-callers=30 "$TOIVO" "$@" > "$T/out" 2> "$T/err"
 	rc=$?
@@ -36,7 +36,7 @@ check "valgrind: the course was written" test -f "$T/public/fi/index.html"
 # A failed build takes the other paths (errors, abort of the stage).
 new_site "$T/s"
 printf -- '---\ntitle: "Toka"\nweight: abc\n---\n' > "$T/s/content/mod/toka.fi.md"
-timeout 600 valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite,indirect \
+timeout 600 valgrind -q --error-exitcode=99 --suppressions="$ROOT/tests/valgrind.supp" --leak-check=full --errors-for-leak-kinds=definite,indirect \
 	"$TOIVO" build -s "$T/s" -o "$T/p2" > "$T/out" 2> "$T/err"
 rc=$?
 [ "$rc" = 1 ] && ! grep -q '^==[0-9]*==' "$T/err" && ok "valgrind: a failed build is clean too" ||
