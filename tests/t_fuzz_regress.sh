@@ -19,13 +19,13 @@ if [ -z "$OBJS" ] || [ ! -f build/asan/embed.o ]; then
 	exit 0
 fi
 CFLAGS="-std=c17 -D_GNU_SOURCE -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all"
-PKGS="libcmark-gfm lua5.4 libgit2 yaml-0.1 libmicrohttpd"
+PKGS="libcmark-gfm lua5.4 libgit2 yaml-0.1 libmicrohttpd jansson libvoikko"
 for name in page template csv yaml; do
 	bin=$T/fuzz_$name
 	# shellcheck disable=SC2086
 	if ! ${CC:-cc} $CFLAGS -Wall -Wextra -Werror $(pkg-config --cflags $PKGS) -Igenerator -Ipublish \
 		-o "$bin" "tests/fuzz/fuzz_$name.c" tests/fuzz/driver.c $OBJS build/asan/embed.o \
-		$(pkg-config --libs $PKGS) -lcmark-gfm-extensions -lpthread -lm > "$T/cc" 2>&1; then
+		$(pkg-config --libs $PKGS) -lcmark-gfm-extensions -lstemmer -lpthread -lm > "$T/cc" 2>&1; then
 		nok "fuzz_$name builds with the driver" "$(head -30 "$T/cc")"
 		continue
 	fi
