@@ -1308,7 +1308,8 @@ static void *S_write_lang(void *arg)
 				S_entry_add(lw, w, true, FORM_REF(st_i, f), bytes);
 		}
 	}
-	qsort(lw->e, lw->n_e, sizeof *lw->e, S_cmp_entry);
+	if (lw->n_e)     /* no entries: e is NULL, which qsort may not take */
+		qsort(lw->e, lw->n_e, sizeof *lw->e, S_cmp_entry);
 
 	struct buf manifest = BUF_INIT;
 	buf_puts(&manifest, "(window.toivoSearch = window.toivoSearch || {})[");
