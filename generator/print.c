@@ -321,12 +321,6 @@ static void S_job_free(struct print_job *j)
 	value_free(j->toc);
 }
 
-/* The last segment of a page's path: "fi/case-pori/" -> "case-pori". */
-char *print_pdf_path(const struct page *module)
-{
-	return site_pdf_path(module);
-}
-
 void print_pages(const struct print_ctx *pc)
 {
 	const struct site *s = pc->env->site;

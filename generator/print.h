@@ -18,8 +18,5 @@ struct print_ctx {
 };
 
 void print_pages(const struct print_ctx *pc);
-/* Where the PDF of a module goes: "fi/pori/print/pori.pdf" (caller frees);
- * the same as site_pdf_path, kept for callers of this name. */
-char *print_pdf_path(const struct page *module);
 
 #endif

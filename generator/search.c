@@ -461,15 +461,6 @@ static void S_extract(struct extract *x, const char *html)
 	}
 }
 
-void search_plain_text(struct buf *text, const char *html)
-{
-	struct extract x = { .text = text };
-	S_extract(&x, html);
-	for (size_t i = 0; i < x.n_h; i++)
-		free(x.h[i].id);
-	free(x.h);
-}
-
 /* ------------------------------------------------------------------ */
 /* records                                                              */
 /* ------------------------------------------------------------------ */

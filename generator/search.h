@@ -55,10 +55,6 @@ void search_doc_free(struct search_doc *d);
  * pages, NULL entries skipped).  0 or -1 (reported). */
 int search_write(struct search *ix, struct output *out, struct search_doc *const *docs);
 
-/* Exposed for tests: appends html's plain text to text (tags dropped,
- * entities decoded, whitespace collapsed; script, style, svg and
- * aria-hidden elements left out). */
-void search_plain_text(struct buf *text, const char *html);
 /* Appends s folded for matching: lower case, accents removed (ä -> a,
  * ß -> ss, æ -> ae ...), as search.js folds a query. */
 void search_fold(struct buf *out, const char *s, size_t len);
