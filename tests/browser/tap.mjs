@@ -1,27 +1,7 @@
-// tap.mjs - the result lines of the browser tests (browser.mjs, form.mjs):
-// "ok - ..." / "not ok - ..." with the evidence on "# " lines, which
-// tests/run.sh counts.
-export function ok(what) { console.log(`ok - ${what}`); }
-export function nok(what, evidence) {
-	console.log(`not ok - ${what}`);
-	if (evidence)
-		String(evidence).split('\n').slice(0, 20).forEach((l) => console.log(`# ${l}`));
-}
-export function check(what, cond, evidence) { cond ? ok(what) : nok(what, evidence); }
-export function note(s) { console.log(`# ${s}`); }
-
-// A test step: an exception is a failure of that step, not of the run.
-export async function step(what, fn) {
-	try {
-		await fn();
-	} catch (e) {
-		nok(what, e && e.stack ? e.stack : e);
-	}
-}
-
 // tap.mjs - "ok - ..." / "not ok - ..." lines for the browser tests (the
 // shape tests/run.sh counts), evidence on "# " lines.  tap(prefix) gives
-// the reporting functions, each line starting with prefix when given.
+// the reporting functions, each line starting with prefix when given;
+// ok, nok, check, note and step are those of tap() without a prefix.
 export function tap(prefix = '') {
 	const head = prefix ? `${prefix}: ` : '';
 	const t = {
@@ -46,3 +26,6 @@ export function tap(prefix = '') {
 	};
 	return t;
 }
+
+const plain = tap();
+export const { ok, nok, check, note, step } = plain;
