@@ -259,19 +259,7 @@ case "$TOIVO" in
 	exit 0
 	;;
 esac
-B=$ROOT/tests/browser
-CHROMIUM=${CHROMIUM:-/usr/bin/chromium}
-export CHROMIUM
-if ! command -v node >/dev/null 2>&1 || ! [ -x "$CHROMIUM" ] || ! command -v pdfinfo >/dev/null 2>&1; then
-	nok "the browser checks have node, $CHROMIUM and pdfinfo" "apt-get install nodejs chromium poppler-utils"
-	exit 0
-fi
-if [ ! -f "$B/node_modules/playwright-core/package.json" ] || [ ! -f "$B/node_modules/axe-core/axe.min.js" ]; then
-	if ! npm ci --prefix "$B" --no-audit --no-fund > "$T/npm.log" 2>&1; then
-		nok "npm ci installs playwright-core and axe-core" "$(tail -20 "$T/npm.log")"
-		exit 0
-	fi
-fi
+browser_ready pdfinfo || exit 0
 mkdir -p "$T/shots"
 timeout 300 node "$B/slides.mjs" "$T/pub" "$T/shots" "test deck"
 rc=$?
