@@ -465,65 +465,9 @@ static void S_extract(struct extract *x, const char *html)
 /* records                                                              */
 /* ------------------------------------------------------------------ */
 
-/* Bytes that need more than a copy in a JSON string: '"', '\\', control
- * characters, '<' (so the JSON can sit in a <script> element) and 0xe2,
- * which may start U+2028 or U+2029 (line ends in older JavaScript). */
-static const unsigned char S_json_special[256] = {
-	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
-	['"'] = 1, ['\\'] = 1, ['<'] = 1, [0xe2] = 1,
-};
-
-/* Appends s (len bytes) as a JSON string, as value_json_string() does:
- * runs of plain bytes are copied whole. */
-static void S_json(struct buf *b, const char *s, size_t len)
-{
-	static const char hex[] = "0123456789abcdef";
-	const unsigned char *u = (const unsigned char *)s;
-	buf_grow(b, len + 2);
-	char *o = b->data + b->len;
-	*o++ = '"';
-	size_t i = 0;
-	for (;;) {
-		size_t run = i;
-		while (run < len && !S_json_special[u[run]])
-			run++;
-		memcpy(o, s + i, run - i);
-		o += run - i;
-		i = run;
-		if (i == len)
-			break;
-		/* At most 6 bytes for this one; room for the rest as well. */
-		b->len = (size_t)(o - b->data);
-		buf_grow(b, 6 + (len - i) + 1);
-		o = b->data + b->len;
-		unsigned c = u[i++];
-		if (c == '"' || c == '\\') {
-			*o++ = '\\';
-			*o++ = (char)c;
-		} else if (c == '\n') {
-			*o++ = '\\';
-			*o++ = 'n';
-		} else if (c == 0xe2 && i + 1 < len && u[i] == 0x80 && (u[i + 1] == 0xa8 || u[i + 1] == 0xa9)) {
-			memcpy(o, u[i + 1] == 0xa8 ? "\\u2028" : "\\u2029", 6);
-			o += 6;
-			i += 2;
-		} else if (c == 0xe2) {
-			*o++ = (char)c;
-		} else {        /* a control character or '<' */
-			memcpy(o, "\\u00", 4);
-			o[4] = hex[c >> 4];
-			o[5] = hex[c & 15];
-			o += 6;
-		}
-	}
-	*o++ = '"';
-	b->len = (size_t)(o - b->data);
-	b->data[b->len] = '\0';
-}
-
 static void S_json_str(struct buf *b, const char *s)
 {
-	S_json(b, s ? s : "", s ? strlen(s) : 0);
+	value_json_string(b, s ? s : "", s ? strlen(s) : 0);
 }
 
 /* ------------------------------------------------------------------ */
@@ -835,7 +779,7 @@ static void S_json_cut(struct buf *r, const char *text, size_t a, size_t e, size
 			cut--;
 		e = cut;
 	}
-	S_json(r, text + a, e - a);
+	value_json_string(r, text + a, e - a);
 }
 
 struct search_doc *search_page(struct search *ix, const struct page *p, const char *html)
@@ -1141,7 +1085,7 @@ static void S_entry_json(struct lang_write *lw, struct buf *b, const struct entr
 				buf_putc(&v, j == st->term_whole[f] ? '|' : ' ');
 			buf_puts(&v, S_str(&li->terms, li->term_list[st->term_at[f] + j]));
 		}
-		S_json(b, v.data, v.len);
+		value_json_string(b, v.data, v.len);
 		buf_free(&v);
 		return;
 	}
@@ -1204,7 +1148,7 @@ static void S_shard(struct lang_write *lw, size_t lo, size_t hi, int k, struct b
 	}
 	if (k)
 		buf_putc(manifest, ',');
-	S_json(manifest, key, n);
+	value_json_string(manifest, key, n);
 }
 
 /* The entries (sorted by folded key) into shards of about

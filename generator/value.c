@@ -233,29 +233,60 @@ void value_to_text(struct buf *b, const struct value *v)
 	}
 }
 
+/* Bytes that need more than a copy in a JSON string: '"', '\\', control
+ * characters, '<' (so the JSON can sit in a <script> element) and 0xe2,
+ * which may start U+2028 or U+2029 (line ends in older JavaScript). */
+static const unsigned char S_json_special[256] = {
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+	['"'] = 1, ['\\'] = 1, ['<'] = 1, [0xe2] = 1,
+};
+
+/* Runs of plain bytes are copied whole: the search index writes tens of
+ * megabytes of text through here. */
 void value_json_string(struct buf *b, const char *s, size_t len)
 {
-	buf_putc(b, '"');
-	for (size_t i = 0; i < len; i++) {
-		unsigned char c = (unsigned char)s[i];
+	static const char hex[] = "0123456789abcdef";
+	const unsigned char *u = (const unsigned char *)s;
+	buf_grow(b, len + 2);
+	char *o = b->data + b->len;
+	*o++ = '"';
+	size_t i = 0;
+	for (;;) {
+		size_t run = i;
+		while (run < len && !S_json_special[u[run]])
+			run++;
+		memcpy(o, s + i, run - i);
+		o += run - i;
+		i = run;
+		if (i == len)
+			break;
+		/* At most 6 bytes for this one; room for the rest as well. */
+		b->len = (size_t)(o - b->data);
+		buf_grow(b, 6 + (len - i) + 1);
+		o = b->data + b->len;
+		unsigned c = u[i++];
 		if (c == '"' || c == '\\') {
-			buf_putc(b, '\\');
-			buf_putc(b, (char)c);
+			*o++ = '\\';
+			*o++ = (char)c;
 		} else if (c == '\n') {
-			buf_puts(b, "\\n");
-		} else if (c < 0x20 || c == '<') {
-			/* '<' escaped so JSON can sit inside a <script> element. */
-			buf_printf(b, "\\u%04x", c);
-		} else if (c == 0xe2 && i + 2 < len && (unsigned char)s[i + 1] == 0x80 &&
-			   ((unsigned char)s[i + 2] == 0xa8 || (unsigned char)s[i + 2] == 0xa9)) {
-			/* U+2028 and U+2029 end lines in older JavaScript. */
-			buf_printf(b, "\\u%04x", (unsigned char)s[i + 2] == 0xa8 ? 0x2028 : 0x2029);
+			*o++ = '\\';
+			*o++ = 'n';
+		} else if (c == 0xe2 && i + 1 < len && u[i] == 0x80 && (u[i + 1] == 0xa8 || u[i + 1] == 0xa9)) {
+			memcpy(o, u[i + 1] == 0xa8 ? "\\u2028" : "\\u2029", 6);
+			o += 6;
 			i += 2;
-		} else {
-			buf_putc(b, (char)c);
+		} else if (c == 0xe2) {
+			*o++ = (char)c;
+		} else {        /* a control character or '<' */
+			memcpy(o, "\\u00", 4);
+			o[4] = hex[c >> 4];
+			o[5] = hex[c & 15];
+			o += 6;
 		}
 	}
-	buf_putc(b, '"');
+	*o++ = '"';
+	b->len = (size_t)(o - b->data);
+	b->data[b->len] = '\0';
 }
 
 void value_to_json(struct buf *b, const struct value *v)
