@@ -236,23 +236,20 @@ struct value *hooks_to_value(lua_State *L, int idx, const struct value *orig,
 /* ------------------------------------------------------------------ */
 /* ------------------------------------------------------------------ */
 
+/* toivo.escape(s): s with & < > " ' as HTML entities, by the same
+ * escaper as the templates. */
 static int S_escape(lua_State *L)
 {
 	size_t len;
 	const char *s = luaL_tolstring(L, 1, &len);
-	luaL_Buffer b;
-	luaL_buffinit(L, &b);
-	for (size_t i = 0; i < len; i++) {
-		switch (s[i]) {
-		case '&': luaL_addstring(&b, "&amp;"); break;
-		case '<': luaL_addstring(&b, "&lt;"); break;
-		case '>': luaL_addstring(&b, "&gt;"); break;
-		case '"': luaL_addstring(&b, "&quot;"); break;
-		case '\'': luaL_addstring(&b, "&#39;"); break;
-		default: luaL_addchar(&b, s[i]);
-		}
-	}
-	luaL_pushresult(&b);
+	struct buf b = BUF_INIT;
+	buf_add_html(&b, s, len);
+	/* If pushing fails on memory, S_protect frees it. */
+	struct hooks *h = hooks_of(L);
+	h->pending_mem = b.cap ? b.data : NULL;
+	lua_pushlstring(L, b.data, b.len);
+	h->pending_mem = NULL;
+	buf_free(&b);
 	return 1;
 }
 
