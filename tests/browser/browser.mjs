@@ -17,12 +17,11 @@ import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { chromium } from 'playwright-core';
+import { launchChromium } from './web.mjs';
 import { ok, nok, check, note, step } from './tap.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const [toivo, site, out, tmp] = process.argv.slice(2);
-const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
 const axeSource = fs.readFileSync(path.join(here, 'node_modules/axe-core/axe.min.js'), 'utf8');
 const t0 = Date.now();
 
@@ -67,10 +66,7 @@ if (!(await up())) {
 }
 ok('toivo serve answers');
 
-const browser = await chromium.launch({
-	executablePath: CHROMIUM,
-	args: ['--no-sandbox', '--disable-dev-shm-usage', '--disable-gpu'],
-});
+const browser = await launchChromium();
 const ctx = await browser.newContext({ viewport: { width: 1280, height: 900 } });
 const pageErrors = [];
 function watch(page) {
@@ -174,9 +170,15 @@ await step('search over http', async () => {
 	await page.goto(`${base}/en/`);
 	res = await search(page, 'recov');
 	check('en: "recov" finds recovery', res.length > 0 && res.some((r) => /recover/i.test(r.text)));
+	// Wait for this query's status, not the one the last query left.
+	const before = await page.textContent('#site-search-status');
 	await page.fill('#site-search-input', 'zzqxj');
-	await page.waitForFunction(() => document.querySelector('#site-search-status').textContent !== '');
-	check('no match says so', (await page.$$('#site-search-results li')).length === 0);
+	await page.waitForFunction((b) => {
+		const t = document.querySelector('#site-search-status').textContent;
+		return t !== '' && t !== b;
+	}, before);
+	check('no match says so', (await page.$$('#site-search-results li')).length === 0,
+		await page.textContent('#site-search-status'));
 });
 
 // --- keyboard navigation of a module -----------------------------------------

@@ -19,15 +19,13 @@
 // FORM_SHOTS=DIR keeps screenshots (360 px, 1280 px) and a PDF page as PNG.
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
-import http from 'node:http';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { chromium } from 'playwright-core';
+import { serveStatic, launchChromium } from './web.mjs';
 import { ok, nok, check, note, step } from './tap.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const [out, tmp, planYaml] = process.argv.slice(2);
-const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
 const SHOTS = process.env.FORM_SHOTS || '';
 const axeSource = fs.readFileSync(path.join(here, 'node_modules/axe-core/axe.min.js'), 'utf8');
 
@@ -37,28 +35,10 @@ const squash = (s) => s.replace(/\s+/g, ' ').trim();
 const KEYS = [...fs.readFileSync(planYaml, 'utf8').matchAll(/^ {2}- key: (\S+)/gm)].map((m) => m[1]);
 
 // --- a static server for OUT on loopback -----------------------------------
-const TYPES = { '.html': 'text/html; charset=utf-8', '.css': 'text/css', '.js': 'text/javascript',
-	'.json': 'application/json', '.svg': 'image/svg+xml', '.pdf': 'application/pdf', '.xml': 'application/xml' };
-const server = http.createServer((req, res) => {
-	let p = decodeURIComponent(new URL(req.url, 'http://x').pathname);
-	if (p.endsWith('/'))
-		p += 'index.html';
-	const f = path.join(out, path.normalize(p));
-	if (!f.startsWith(out) || !fs.existsSync(f) || !fs.statSync(f).isFile()) {
-		res.writeHead(404);
-		res.end();
-		return;
-	}
-	res.writeHead(200, { 'content-type': TYPES[path.extname(f)] || 'application/octet-stream' });
-	fs.createReadStream(f).pipe(res);
-});
-await new Promise((r) => server.listen(0, '127.0.0.1', r));
-const base = `http://127.0.0.1:${server.address().port}`;
+const { server, url: base0 } = await serveStatic(out);
+const base = base0.replace(/\/$/, '');
 
-const browser = await chromium.launch({
-	executablePath: CHROMIUM,
-	args: ['--no-sandbox', '--disable-dev-shm-usage', '--disable-gpu'],
-});
+const browser = await launchChromium();
 
 // Spies, before any script of the page: every storage, cookie or network
 // API the page calls is counted (the form must call none).

@@ -15,13 +15,11 @@
 // Prints "ok - ..." / "not ok - ..." lines (evidence on "# " lines); with
 // SEARCH_REPORT=FILE also writes the per-query results as JSON.
 import fs from 'node:fs';
-import http from 'node:http';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { chromium } from 'playwright-core';
+import { serveStatic, launchChromium } from './web.mjs';
 
 const [out, queriesFile] = process.argv.slice(2);
-const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
 
 let failed = 0;
 function ok(what) { console.log(`ok - ${what}`); }
@@ -53,40 +51,9 @@ function readQueries(file) {
 
 // A static server for OUT under the base path /kurssit/toivo/.
 const BASE = '/kurssit/toivo/';
-const TYPES = { '.html': 'text/html', '.js': 'text/javascript', '.css': 'text/css', '.svg': 'image/svg+xml' };
-const server = http.createServer((req, res) => {
-	const u = new URL(req.url, 'http://x');
-	let p = decodeURIComponent(u.pathname);
-	if (!p.startsWith(BASE)) {
-		res.writeHead(404);
-		res.end();
-		return;
-	}
-	p = path.join(out, p.slice(BASE.length));
-	if (!p.startsWith(out)) {
-		res.writeHead(403);
-		res.end();
-		return;
-	}
-	if (fs.existsSync(p) && fs.statSync(p).isDirectory())
-		p = path.join(p, 'index.html');
-	fs.readFile(p, (err, body) => {
-		if (err) {
-			res.writeHead(404);
-			res.end();
-			return;
-		}
-		res.writeHead(200, { 'content-type': TYPES[path.extname(p)] || 'application/octet-stream' });
-		res.end(body);
-	});
-});
-await new Promise((r) => server.listen(0, '127.0.0.1', r));
-const http0 = `http://127.0.0.1:${server.address().port}${BASE}`;
+const { server, url: http0 } = await serveStatic(out, BASE);
 
-const browser = await chromium.launch({
-	executablePath: CHROMIUM,
-	args: ['--no-sandbox', '--disable-dev-shm-usage', '--disable-gpu', '--allow-file-access-from-files'],
-});
+const browser = await launchChromium(['--allow-file-access-from-files']);
 const pageErrors = [];
 async function newPage() {
 	const ctx = await browser.newContext({ viewport: { width: 1280, height: 900 } });

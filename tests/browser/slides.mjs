@@ -20,15 +20,13 @@
 // screenshots of the first deck go to TMPDIR/shots/.
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
-import http from 'node:http';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { chromium } from 'playwright-core';
+import { serveStatic, launchChromium } from './web.mjs';
 import { tap } from './tap.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const [out, tmp, label = 'deck'] = process.argv.slice(2);
-const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
 const axeSource = fs.readFileSync(path.join(here, 'node_modules/axe-core/axe.min.js'), 'utf8');
 const BASE = '/base/path/';
 
@@ -36,38 +34,12 @@ const { check, nok, step } = tap(label);
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 // --- a static server under a base path ---------------------------------------
-const types = { '.html': 'text/html; charset=utf-8', '.css': 'text/css', '.js': 'text/javascript',
-	'.json': 'application/json', '.svg': 'image/svg+xml', '.png': 'image/png' };
-const server = http.createServer((req, res) => {
-	const u = decodeURIComponent(new URL(req.url, 'http://x').pathname);
-	if (!u.startsWith(BASE)) {
-		res.writeHead(404);
-		res.end();
-		return;
-	}
-	let f = path.join(out, path.normalize(u.slice(BASE.length)).replace(/^(\.\.[/\\])+/, ''));
-	if (f.endsWith('/') || (fs.existsSync(f) && fs.statSync(f).isDirectory()))
-		f = path.join(f, 'index.html');
-	fs.readFile(f, (err, data) => {
-		if (err) {
-			res.writeHead(404);
-			res.end();
-			return;
-		}
-		res.writeHead(200, { 'content-type': types[path.extname(f)] || 'application/octet-stream' });
-		res.end(data);
-	});
-});
-await new Promise((r) => server.listen(0, '127.0.0.1', r));
-const http0 = `http://127.0.0.1:${server.address().port}${BASE}`;
+const { server, url: http0 } = await serveStatic(out, BASE);
 
 const decks = JSON.parse(fs.readFileSync(path.join(out, 'slides.json'), 'utf8'));
 check(`slides.json lists decks (${decks.length})`, decks.length > 0);
 
-const browser = await chromium.launch({
-	executablePath: CHROMIUM,
-	args: ['--no-sandbox', '--disable-dev-shm-usage', '--disable-gpu'],
-});
+const browser = await launchChromium();
 
 function watch(p, errs) {
 	p.on('pageerror', (e) => errs.push(String(e)));
