@@ -387,7 +387,8 @@ static void S_phase(const char *name, double *t)
 	double cpu = (double)(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) * 1e3 +
 		     (double)(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e3;
 	if (on && name)
-		diag_line("phase %-10s %8.1f ms wall %8.1f ms cpu\n", name, now - *t, cpu - cpu0);
+		diag_line("phase %-10s %8.1f ms wall %8.1f ms cpu %7ld MB peak\n", name, now - *t, cpu - cpu0,
+			  ru.ru_maxrss / 1024);
 	*t = now;
 	cpu0 = cpu;
 }
