@@ -19,6 +19,7 @@
 #include "print.h"
 #include "render.h"
 #include "site.h"
+#include "spool.h"
 #include "template.h"
 #include "util.h"
 #include "value.h"
@@ -200,12 +201,13 @@ struct print_job {
 
 static void S_add(struct print_job *j, const struct page *p, int level, bool intro)
 {
-	const char *html = j->pc->html[p->index];
+	char *html = spool_get(j->pc->spool, j->pc->html[p->index], NULL);
 	if (!html)
 		return;
 	char *id = S_section_id(p);
 	struct buf b = BUF_INIT;
 	S_rewrite(&b, &j->d, p, id, level - 1, html);
+	free(html);
 	struct value *sec = value_map();
 	value_set_str(sec, "id", id);
 	value_set_str(sec, "title", p->title);
