@@ -410,7 +410,8 @@ static void S_site_files(struct build *b)
 	const struct tpl *print = render_layout(&b->env, "print");
 	diag_progress(1, "toivo: print pages, sitemap and search index");
 	if (print && b->html && !diag_errors()) {
-		struct print_ctx pc = { .env = &b->env, .out = &b->out, .layout = print, .spool = b->spool, .html = b->html };
+		struct print_ctx pc = { .env = &b->env, .out = &b->out, .layout = print, .spool = b->spool, .html = b->html,
+					 .jobs = b->n_workers };
 		print_pages(&pc);
 	}
 	S_sitemap(b);

@@ -18,6 +18,7 @@ struct print_ctx {
 	const struct tpl *layout;       /* layouts/print.mustache */
 	struct spool *spool;
 	const struct spool_ref *html;   /* per page index: its content HTML in spool (none: no page) */
+	int jobs;                       /* documents made at once */
 };
 
 void print_pages(const struct print_ctx *pc);
