@@ -39,7 +39,7 @@ static const struct {
 		   "  -s, --site DIR   the site's root folder (default: .)\n"
 		   "  -o, --out OUT    the output folder\n"
 		   "  -j, --jobs N     worker threads (default: one per core)\n"
-		   "  -q, --quiet      no summary line\n" },
+		   "  -q, --quiet      no summary line and no status line on a terminal\n" },
 	{ "check", "usage: toivo check [-s DIR] [-j N]\n\n"
 		   "Builds the site without writing it and reports broken links and anchors,\n"
 		   "missing and out-of-date translations and overdue reviews as errors.\n\n"
