@@ -48,7 +48,11 @@ static bool S_absolute_base(const struct site *s)
 char *og_image_url(const struct site *s, const struct value *v, const char *dir, int lang, const char *who)
 {
 	const char *img = value_string(v);
-	if (!img || !*img)
+	if (v && v->kind != V_NULL && (!img || !*img)) {
+		diag_warn(who, v->line, v->col, "image must be a picture's file name or URL, e.g. image: kansi.jpg");
+		return NULL;
+	}
+	if (!img)
 		return NULL;
 	if (str_starts_with(img, "https://") || str_starts_with(img, "http://"))
 		return xstrdup(img);

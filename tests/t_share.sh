@@ -62,6 +62,16 @@ run_toivo build -s "$S"
 [ "$rc" = 0 ] && grep -q "^content/mod/toka.fi.md:4:8: warning: image 'puuttuu.png': no such file in the page's folder in content/; add it or fix the path" "$T/err" &&
 	ok "a missing picture is a warning with file:line:col" || nok "a missing picture is a warning with file:line:col" "exit $rc; $(cat "$T/err")"
 is "... and the site's picture is used instead" "$(meta "$TOKA" og:image)" https://example.org/t/fi/kansi.png
+printf -- '---\ntitle: "Toka"\nweight: 2\nimage: [a.png]\n---\n\nToinen.\n' > "$S/content/mod/toka.fi.md"
+run_toivo build -s "$S"
+[ "$rc" = 1 ] && grep -q "^content/mod/toka.fi.md:4:8: error: 'image' must be text, not a list" "$T/err" &&
+	ok "an image that is not text is an error at its line" || nok "an image that is not text is an error at its line" "exit $rc; $(cat "$T/err")"
+sed -i 's/^image: kansi.png$/image: 12/' "$S/site.yaml"
+printf -- '---\ntitle: "Toka"\nweight: 2\n---\n\nToinen.\n' > "$S/content/mod/toka.fi.md"
+run_toivo build -s "$S"
+[ "$rc" = 0 ] && grep -q "^site.yaml:[0-9]*:8: warning: image must be a picture's file name or URL" "$T/err" &&
+	ok "a site image that is not a name is a warning at its line" || nok "a site image that is not a name is a warning" "exit $rc; $(cat "$T/err")"
+sed -i 's/^image: 12$/image: kansi.png/' "$S/site.yaml"
 sed -i '/^base_url/d' "$S/site.yaml"
 run_toivo build -s "$S"
 is "without base_url: no og:url" "$(meta "$TOKA" og:url)" ""
