@@ -33,6 +33,7 @@ is "og:url of a slugged page" "$(meta "$P/en/module/second/index.html" og:url)" 
 canon=$(sed -n 's/^<link rel="canonical" href="\([^"]*\)">$/\1/p' "$TOKA")
 is "og:url is the canonical URL" "$(meta "$TOKA" og:url)" "$canon"
 is "og:description is the page's description" "$(meta "$EKA" og:description)" "Ensimmäinen sivu."
+! grep -q 'og:description' "$TOKA" && ok "no description anywhere: no empty og:description" || nok "no description anywhere: no empty og:description" "$(grep og:description "$TOKA")"
 is "og:locale of a Finnish page is fi_FI" "$(meta "$TOKA" og:locale)" fi_FI
 is "og:locale of an English page is en_GB" "$(meta "$P/en/module/second/index.html" og:locale)" en_GB
 is "og:locale:alternate names the translation's locale" "$(meta "$TOKA" og:locale:alternate)" en_GB
