@@ -85,8 +85,8 @@ char *og_image_url(const struct site *s, const struct value *v, const char *dir,
 	return url;
 }
 
-struct value *og_context(const struct site *s, const struct page *p, const char *site_image,
-			 const char *site_image_alt)
+struct value *og_context(const struct site *s, const struct page *p, const struct value *params,
+			 const char *site_image, const char *site_image_alt)
 {
 	struct value *og = value_map();
 	value_set_str(og, "type", p->kind == PAGE_HOME ? "website" : "article");
@@ -101,9 +101,9 @@ struct value *og_context(const struct site *s, const struct page *p, const char 
 		char *u = xasprintf("%s%s", s->base_url, p->path);
 		value_set(og, "url", value_str_own(u, strlen(u)));
 	}
-	const struct value *iv = value_get(p->fm, "image");
+	const struct value *iv = value_get(params, "image");
 	char *img = iv ? og_image_url(s, iv, p->dir, p->lang, p->src) : NULL;
-	const char *alt = img ? value_string(value_get(p->fm, "image_alt")) : site_image_alt;
+	const char *alt = img ? value_string(value_get(params, "image_alt")) : site_image_alt;
 	if (img)
 		value_set(og, "image", value_str_own(img, strlen(img)));
 	else if (site_image)

@@ -20,9 +20,9 @@ char *og_image_url(const struct site *s, const struct value *v, const char *dir,
 
 /* The "og" map of page p's template context: type, title, locale,
  * locale_alternates, url (when base_url is absolute), image and image_alt
- * (the page's own `image:`, else site_image, which may be NULL).  The
- * caller frees it. */
-struct value *og_context(const struct site *s, const struct page *p, const char *site_image,
-			 const char *site_image_alt);
+ * (`image:` of params, the page's front matter as the page hooks left it,
+ * else site_image, which may be NULL).  The caller frees it. */
+struct value *og_context(const struct site *s, const struct page *p, const struct value *params,
+			 const char *site_image, const char *site_image_alt);
 
 #endif

@@ -577,7 +577,8 @@ struct value *render_context(const struct render_env *env, const struct page *p,
 	value_set(c, "nav", S_nav(env, p));
 	S_translations(c, s, p);
 	value_set(c, "cite", S_cite(s, p, perma));
-	value_set(c, "og", og_context(s, p, env->og_image[p->lang], env->og_image_alt[p->lang]));
+	/* params belongs to the page map now; og reads it as the hooks left it. */
+	value_set(c, "og", og_context(s, p, params, env->og_image[p->lang], env->og_image_alt[p->lang]));
 	value_set(c, "build", value_map());
 	value_set(value_get(c, "build"), "date", render_date(env->build_time, lang));
 	value_set_bool(c, "serve", env->serve);

@@ -80,6 +80,15 @@ is "without base_url: no og:image" "$(meta "$EKA" og:image)" ""
 grep -q "warning: image 'kansi.png' is not shared: base_url in site.yaml is not a whole URL" "$T/err" &&
 	ok "without base_url: the image is a warning saying what to set" || nok "without base_url: the image is a warning" "$(cat "$T/err")"
 
+# A page hook may set the picture, as it may set the description.
+H=$T/hook
+new_site "$H"
+mkdir -p "$H/lua"
+printf 'PNG' > "$H/content/mod/kuva.png"
+printf 'return { page = function(page) if page.path:find("eka") then page.params.image = "kuva.png" end end }\n' > "$H/lua/kuva.lua"
+run_toivo build -s "$H"
+is "an image set by a page hook is shared" "$(meta "$H/public/fi/mod/eka/index.html" og:image)" https://example.org/t/fi/mod/kuva.png
+
 # --- the sitemap ---------------------------------------------------------------
 new_site "$T/sm"
 printf -- '---\ntitle: "Vain suomeksi"\nweight: 3\n---\n\nYksin.\n' > "$T/sm/content/mod/yksin.fi.md"
