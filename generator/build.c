@@ -321,6 +321,15 @@ static void S_sitemap(struct build *b)
 			buf_puts_html(&x, p->trans[k]->path);
 			buf_puts(&x, "\"/>");
 		}
+		/* x-default: where a reader whose language the site lacks goes,
+		 * the default language's page (as in the pages' own <head>). */
+		const struct page *def = p->trans[s->default_lang];
+		if (def) {
+			buf_puts(&x, "\n  <xhtml:link rel=\"alternate\" hreflang=\"x-default\" href=\"");
+			buf_puts_html(&x, s->base_url);
+			buf_puts_html(&x, def->path);
+			buf_puts(&x, "\"/>");
+		}
 		buf_puts(&x, "</url>\n");
 	}
 	buf_puts(&x, "</urlset>\n");

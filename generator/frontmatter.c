@@ -5,6 +5,7 @@
 #include "date.h"
 #include "diag.h"
 #include "frontmatter.h"
+#include "keys.h"
 #include "util.h"
 #include "value.h"
 #include "yamldoc.h"
@@ -64,6 +65,8 @@ static int S_check(struct value *fm, const char *path)
 	bad |= S_expect(fm, "reviewed", V_STR, path, "write a date as YYYY-MM-DD");
 	bad |= S_expect(fm, "translation_key", V_STR, path, "write a short name shared by the translations");
 	bad |= S_expect(fm, "layout", V_STR, path, "write the name of a layout in the theme");
+	bad |= S_expect(fm, "image", V_STR, path, "write a picture's file name, e.g. image: kansi.jpg");
+	bad |= S_expect(fm, "image_alt", V_STR, path, "write one sentence saying what the picture shows");
 	const struct value *al = value_get(fm, "aliases");
 	if (al && al->kind == V_STR) {
 		/* One alias written without brackets: make it a list. */
@@ -104,6 +107,7 @@ static int S_check(struct value *fm, const char *path)
 		diag_error(path, w->line, w->col, "weight is out of range; use a number between -1000000000 and 1000000000");
 		bad = -1;
 	}
+	keys_check_front(fm, path);
 	return bad;
 }
 

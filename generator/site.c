@@ -12,6 +12,7 @@
 #include "buf.h"
 #include "diag.h"
 #include "frontmatter.h"
+#include "keys.h"
 #include "pool.h"
 #include "name.h"
 #include "site.h"
@@ -83,6 +84,7 @@ static int S_config(struct site *s)
 		return -1;
 	}
 	s->config = c;
+	keys_check_site(c, s->config_path);
 	int bad = 0;
 	const struct value *langs = value_get(c, "languages");
 	if (!langs) {
