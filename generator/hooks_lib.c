@@ -290,7 +290,7 @@ static int S_markdown(lua_State *L)
 	if (!h->cfg.markdown)
 		return luaL_error(L, "toivo.markdown is not available here");
 	hooks_charge(h, len * 16);
-	char *html = h->cfg.markdown(h->cfg.ud, s, len);
+	char *html = h->cfg.markdown(h->cfg.ud, h->cur_lang, s, len);
 	if (!html) {
 		lua_pushliteral(L, "");
 		return 1;
