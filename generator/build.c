@@ -41,6 +41,8 @@ struct build {
 	char **html;            /* per page: content HTML kept for print pages, or NULL */
 	struct search *index;   /* the search index's word forms and analysers */
 	struct search_doc **search; /* per page: its searchable part, or NULL */
+	size_t done;            /* pages rendered (for the status line) */
+	double render_at;       /* diag_progress_seconds() when rendering began */
 };
 
 /* Callbacks for the hooks: toivo.markdown and toivo.t. */
@@ -127,6 +129,11 @@ static void S_work(void *ud, size_t i, int worker)
 	struct build *b = ud;
 	struct page *p = i < b->site->n_pages ? b->site->pages[i] : b->site->decks[i - b->site->n_pages];
 	S_render_page(b, b->hooks[worker], p);
+	size_t done = __atomic_add_fetch(&b->done, 1, __ATOMIC_RELAXED);
+	size_t all = b->site->n_pages + b->site->n_decks;
+	double sec = diag_progress_seconds() - b->render_at;
+	diag_progress(done == all, "toivo: rendering, %zu/%zu pages, %.0f pages/s", done, all,
+		      sec > 0 ? (double)done / sec : 0.0);
 }
 
 /* ------------------------------------------------------------------ */
@@ -390,7 +397,8 @@ static void S_phase(const char *name, double *t)
 	double cpu = (double)(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) * 1e3 +
 		     (double)(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e3;
 	if (on && name)
-		diag_line("phase %-10s %8.1f ms wall %8.1f ms cpu\n", name, now - *t, cpu - cpu0);
+		diag_line("phase %-10s %8.1f ms wall %8.1f ms cpu %7ld MB peak\n", name, now - *t, cpu - cpu0,
+			  ru.ru_maxrss / 1024);
 	*t = now;
 	cpu0 = cpu;
 }
@@ -401,6 +409,7 @@ static void S_phase(const char *name, double *t)
 static void S_site_files(struct build *b)
 {
 	const struct tpl *print = render_layout(&b->env, "print");
+	diag_progress(1, "toivo: print pages, sitemap and search index");
 	if (print && b->html && !diag_errors()) {
 		struct print_ctx pc = { .env = &b->env, .out = &b->out, .layout = print, .html = b->html };
 		print_pages(&pc);
@@ -459,6 +468,7 @@ int build_run_keep(const struct build_opts *o, struct build **keep)
 	struct timespec t0, t1;
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	diag_reset();
+	diag_progress_begin(o->no_progress ? 0 : -1);
 	markdown_init();
 	if (keep) {
 		build_free(*keep);
@@ -509,10 +519,12 @@ int build_run_keep(const struct build_opts *o, struct build **keep)
 		if (!b->hooks[i])
 			goto out;
 	}
+	b->render_at = diag_progress_seconds();
 	if (pool_run(n + b->site->n_decks, jobs, S_work, b) < jobs)
 		diag_error(NULL, 0, 0, "cannot start %d worker threads; build with fewer jobs (-j 1)", jobs);
 	S_phase("render", &tp);
 
+	diag_progress(1, "toivo: redirects, 404 pages and files");
 	S_root_index(b);
 	S_404(b);
 	S_renames(b);
@@ -524,12 +536,14 @@ int build_run_keep(const struct build_opts *o, struct build **keep)
 	S_phase("check", &tp);
 out:
 	if (staged) {
+		diag_progress(1, "toivo: putting the output in place");
 		if (diag_errors())
 			output_abort(&b->out);
 		else
 			output_commit(&b->out);
 		S_phase("commit", &tp);
 	}
+	diag_progress_end();
 	int errors = diag_errors();
 	size_t pages = b->site ? b->site->n_pages : 0;
 	if (keep && !errors && staged) {
