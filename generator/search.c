@@ -691,7 +691,8 @@ static struct page_words *S_pw_take(struct search *ix)
 	buf_reset(&pw->set.arena);
 	if (pw->set.slot)
 		memset(pw->set.slot, 0, (pw->set.mask + 1) * sizeof *pw->set.slot);
-	memset(pw->w, 0, pw->cap * sizeof *pw->w);
+	if (pw->w)      /* a table back from a page without words has none */
+		memset(pw->w, 0, pw->cap * sizeof *pw->w);
 	pw->words = 0;
 	return pw;
 }
