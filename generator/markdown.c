@@ -454,7 +454,7 @@ static int S_codeblock(struct markdown_job *job, struct walk *w, cmark_node *n)
 /* An image without alt text is skipped by screen readers as if it said
  * nothing: a warning, unless the author marked it decorative with the alt
  * text "-" (docs/content-conventions.md), which becomes alt="". */
-static void S_image(struct markdown_job *job, cmark_node *n, const char *url, int line)
+static void S_image(struct markdown_job *job, struct walk *w, cmark_node *n, const char *url, int line)
 {
 	struct buf alt = BUF_INIT;
 	markdown_plain(&alt, n);
@@ -463,9 +463,12 @@ static void S_image(struct markdown_job *job, cmark_node *n, const char *url, in
 	while (len > 0 && strchr(" \t\r\n", a[len - 1]))
 		len--;
 	if (len == 1 && *a == '-') {
+		/* Unlinked, not freed: the walk may still hold a child ("[-](x)"). */
 		cmark_node *ch;
-		while ((ch = cmark_node_first_child(n)))
-			cmark_node_free(ch);
+		while ((ch = cmark_node_first_child(n))) {
+			cmark_node_unlink(ch);
+			S_dead(w, ch);
+		}
 	} else if (!len) {
 		diag_warn(job->page->src, line, 0, "image '%s' has no alt text, so screen readers skip it; "
 			  "say what it shows, ![what it shows](%s), or write ![-](%s) if it is only decoration",
@@ -551,7 +554,7 @@ int markdown_render(struct buf *out, struct markdown_job *job)
 			const char *url = cmark_node_get_url(n);
 			int line = cmark_node_get_start_line(n) + pg->body_line - 1;
 			if (cmark_node_get_type(n) == CMARK_NODE_IMAGE)
-				S_image(job, n, url ? url : "", line);
+				S_image(job, &w, n, url ? url : "", line);
 			char *nu = url ? S_resolve(job, url, line) : NULL;
 			if (nu) {
 				cmark_node_set_url(n, nu);

@@ -67,6 +67,8 @@ Koriste: ![-](kuva.png) ja kuvattu: ![Kaavio tuloksista](kuva.png)
 Rivin sisällä <span>x</span> ja <b>y</b>.
 
 <!-- muistiinpano kirjoittajalle -->
+
+Koriste, jonka teksti on linkki: ![[-](toka.fi.md)](kuva.png)
 '
 IMG='^content/mod/eka.fi.md:6: warning: image '"'"'kuva.png'"'"' has no alt text'
 DIV='^content/mod/eka.fi.md:10: warning: raw HTML .<div class="raw">. is left out of the page, as markdown.unsafe is off'
