@@ -24,6 +24,7 @@
 #include "search.h"
 #include "site.h"
 #include "slides.h"
+#include "spool.h"
 #include "template.h"
 #include "util.h"
 #include "value.h"
@@ -38,7 +39,8 @@ struct build {
 	struct value **links;   /* per page, then per deck: links made */
 	struct hooks **hooks;   /* per worker */
 	int n_workers;
-	char **html;            /* per page: content HTML kept for print pages, or NULL */
+	struct spool *spool;    /* texts read again at the end (spool.h) */
+	struct spool_ref *html; /* per page: content HTML for print pages in spool, or NULL (no print layout) */
 	struct search *index;   /* the search index's word forms and analysers */
 	struct search_doc **search; /* per page: its searchable part, or NULL */
 	size_t done;            /* pages rendered (for the status line) */
@@ -106,7 +108,7 @@ static void S_render_page(struct build *b, struct hooks *h, struct page *p)
 	struct value *pc = params ? value_copy(params) : value_map();
 	value_free(hp);
 	if (b->html && !deck)
-		b->html[p->index] = xstrdup(html.data);
+		spool_put(b->spool, &b->html[p->index], html.data, html.len);
 	if (!deck)
 		b->search[p->index] = search_page(b->index, p, html.data);
 	struct value *ctx = render_context(env, p, buf_detach(&html, NULL), job.toc, pc);
@@ -411,7 +413,8 @@ static void S_site_files(struct build *b)
 	const struct tpl *print = render_layout(&b->env, "print");
 	diag_progress(1, "toivo: print pages, sitemap and search index");
 	if (print && b->html && !diag_errors()) {
-		struct print_ctx pc = { .env = &b->env, .out = &b->out, .layout = print, .html = b->html };
+		struct print_ctx pc = { .env = &b->env, .out = &b->out, .layout = print, .spool = b->spool, .html = b->html,
+					 .jobs = b->n_workers };
 		print_pages(&pc);
 	}
 	S_sitemap(b);
@@ -435,13 +438,12 @@ void build_free(struct build *b)
 		for (int i = 0; i < b->n_workers; i++)
 			hooks_free(b->hooks[i]);
 	free(b->hooks);
-	for (size_t i = 0; b->html && i < pages; i++)
-		free(b->html[i]);
 	free(b->html);
 	for (size_t i = 0; b->search && i < pages; i++)
 		search_doc_free(b->search[i]);
 	free(b->search);
 	search_free(b->index);
+	spool_free(b->spool);
 	if (b->site)
 		pages += b->site->n_decks;
 	for (size_t i = 0; b->ids && i < pages; i++) {
@@ -500,7 +502,11 @@ int build_run_keep(const struct build_opts *o, struct build **keep)
 	b->ids = xcalloc(n + b->site->n_decks + 1, sizeof *b->ids);
 	b->links = xcalloc(n + b->site->n_decks + 1, sizeof *b->links);
 	b->search = xcalloc(n + 1, sizeof *b->search);
-	if (search_new(&b->index, b->site) < 0)
+	/* The spool beside the stage: in the cache, or beside OUT. */
+	char *sdir = path_dir(b->out.stage);
+	b->spool = spool_new(*sdir ? sdir : ".");
+	free(sdir);
+	if (!b->spool || search_new(&b->index, b->site, b->spool) < 0)
 		goto out;
 	if (render_layout(&b->env, "print"))
 		b->html = xcalloc(n + 1, sizeof *b->html);
@@ -597,10 +603,8 @@ int build_update(struct build *b, char *const *srcs, size_t n, size_t *changed)
 		search_doc_free(b->search[k]);
 		b->ids[k] = b->links[k] = NULL;
 		b->search[k] = NULL;
-		if (b->html) {
-			free(b->html[k]);
-			b->html[k] = NULL;
-		}
+		if (b->html)
+			b->html[k] = (struct spool_ref){ 0, 0 };
 		S_render_page(b, b->hooks[0], ps[i]);
 	}
 	if (diag_errors()) {
