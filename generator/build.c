@@ -48,10 +48,13 @@ struct build {
 };
 
 /* Callbacks for the hooks: toivo.markdown and toivo.t. */
-static char *S_hook_markdown(void *ud, const char *md, size_t len)
+static char *S_hook_markdown(void *ud, const char *lang, const char *md, size_t len)
 {
 	const struct build *b = ud;
-	return markdown_simple(md, len, b->site->unsafe_html);
+	int k = b->site->n_langs;
+	while (lang && --k >= 0 && strcmp(b->site->langs[k].code, lang))
+		;
+	return markdown_simple(md, len, b->site, lang ? k : -1);
 }
 
 static const char *S_hook_translate(void *ud, const char *lang, const char *key)
@@ -566,15 +569,16 @@ out:
 	}
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	double ms = (double)(t1.tv_sec - t0.tv_sec) * 1e3 + (double)(t1.tv_nsec - t0.tv_nsec) / 1e6;
-	if (errors) {
-		/* The errors printed: one fault hit by many pages is one. */
-		int shown = diag_errors_shown();
-		diag_line("toivo: %d error%s; %s left as it was\n", shown, shown == 1 ? "" : "s", o->out);
-		return 1;
-	}
-	if (!o->quiet)
-		diag_line("toivo: %zu pages in %.0f ms -> %s\n", pages, ms, o->out);
-	return 0;
+	/* toivo check says what it found itself: the output is a temporary folder. */
+	struct buf counts = BUF_INIT;
+	diag_counts(&counts);
+	if (errors && !o->check)
+		diag_line("toivo: %s; %s left as it was\n", counts.data, o->out);
+	else if (!errors && !o->quiet)
+		diag_line("toivo: %zu pages in %.0f ms -> %s%s%s\n", pages, ms, o->out,
+			  counts.len ? "; " : "", counts.data);
+	buf_free(&counts);
+	return errors ? 1 : 0;
 }
 
 static int S_begin_update(struct build *b)

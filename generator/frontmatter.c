@@ -2,6 +2,7 @@
 #include <stdbool.h>
 #include <string.h>
 
+#include "buf.h"
 #include "date.h"
 #include "diag.h"
 #include "frontmatter.h"
@@ -89,11 +90,28 @@ static int S_check(struct value *fm, const char *path)
 	static const char *const dates[] = { "date", "reviewed" };
 	for (size_t i = 0; i < sizeof dates / sizeof dates[0]; i++) {
 		const struct value *v = value_get(fm, dates[i]);
-		if (v && v->kind == V_STR && date_parse(v->u.str.s) == (time_t)-1) {
-			diag_error(path, v->line, v->col, "%s: '%s' is not a date of the calendar; write YYYY-MM-DD "
-				   "with a month from 01 to 12 and a day that the month has", dates[i], v->u.str.s);
-			bad = -1;
+		if (!v || v->kind == V_NULL || v->kind == V_LIST || v->kind == V_MAP ||
+		    (v->kind == V_STR && date_parse(v->u.str.s) != (time_t)-1))
+			continue;       /* a list or map was reported above */
+		/* A bare 2026 or 20260301 is a number to YAML, and no date either. */
+		struct buf shown = BUF_INIT;
+		bool calendar = false;
+		if (v->kind == V_STR) {
+			buf_puts(&shown, v->u.str.s);
+			date_check(v->u.str.s, &calendar);
+		} else {
+			value_to_text(&shown, v);
 		}
+		if (calendar)
+			diag_error(path, v->line, v->col, "%s: '%s' is not a date of the calendar; write YYYY-MM-DD "
+				   "with a month from 01 to 12 and a day that the month has, e.g. %s: 2026-03-01",
+				   dates[i], shown.data, dates[i]);
+		else
+			diag_error(path, v->line, v->col, "%s: '%s' is not a date; write it as YYYY-MM-DD (ISO 8601), "
+				   "e.g. %s: 2026-03-01, or with a time: %s: 2026-03-01T14:30",
+				   dates[i], shown.data, dates[i], dates[i]);
+		buf_free(&shown);
+		bad = -1;
 	}
 	const char *slug = value_string(value_get(fm, "slug"));
 	if (slug && (!*slug || strchr(slug, '/') || strchr(slug, '\\') ||
