@@ -15,7 +15,9 @@ JS=$ROOT/themes/default/serve/reload.js
 # and stops the server; $code is the status, $rc the server's exit status.
 serve_script() {
 	port=$(free_port)
-	timeout 120 "$TOIVO" serve -s "$1" -o "$T/$2-pub" --port "$port" > "$T/$2.out" 2> "$T/$2.err" &
+	# --foreground: timeout passes SIGINT on to serve once, not also to its
+	# process group (a second SIGINT stops serve at once, with status 130).
+	timeout --foreground 120 "$TOIVO" serve -s "$1" -o "$T/$2-pub" --port "$port" > "$T/$2.out" 2> "$T/$2.err" &
 	pid=$!
 	WAIT=60
 	code=000
