@@ -118,7 +118,7 @@ static bool S_update(struct serve_watch *sw, char *const *srcs, size_t n)
 #define S_MASK (IN_MODIFY | IN_CLOSE_WRITE | IN_ATTRIB | IN_CREATE | IN_DELETE | IN_MOVED_FROM | \
 		IN_MOVED_TO | IN_DELETE_SELF | IN_MOVE_SELF)
 
-static const char *const S_watched[] = { "content", "themes", "lua", "i18n", "static" };
+const char *const serve_watch_folders[] = { "content", "themes", "lua", "i18n", "static", NULL };
 
 struct watch {
 	int wd;
@@ -216,8 +216,8 @@ static bool S_watched_name(const char *name)
 {
 	if (!strcmp(name, "site.yaml"))
 		return true;
-	for (size_t i = 0; i < sizeof S_watched / sizeof S_watched[0]; i++)
-		if (!strcmp(name, S_watched[i]))
+	for (size_t i = 0; serve_watch_folders[i]; i++)
+		if (!strcmp(name, serve_watch_folders[i]))
 			return true;
 	return false;
 }
@@ -225,8 +225,8 @@ static bool S_watched_name(const char *name)
 static void S_watch_all(struct watcher *w)
 {
 	S_add(w, w->sw->bo->root, true);
-	for (size_t i = 0; i < sizeof S_watched / sizeof S_watched[0]; i++) {
-		char *p = path_join(w->sw->bo->root, S_watched[i]);
+	for (size_t i = 0; serve_watch_folders[i]; i++) {
+		char *p = path_join(w->sw->bo->root, serve_watch_folders[i]);
 		if (is_dir(p))
 			S_add_tree(w, p);
 		free(p);

@@ -8,6 +8,10 @@
 struct build_opts;
 struct serve_reload;
 
+/* The folders of a site that are watched (with site.yaml), ending in
+ * NULL. */
+extern const char *const serve_watch_folders[];
+
 /* The running watcher. */
 struct serve_watch;
 
