@@ -65,6 +65,7 @@ static int S_check(struct value *fm, const char *path)
 	bad |= S_expect(fm, "date", V_STR, path, "write a date as YYYY-MM-DD");
 	bad |= S_expect(fm, "reviewed", V_STR, path, "write a date as YYYY-MM-DD");
 	bad |= S_expect(fm, "translation_key", V_STR, path, "write a short name shared by the translations");
+	bad |= S_expect(fm, "translationKey", V_STR, path, "write a short name shared by the translations");
 	bad |= S_expect(fm, "layout", V_STR, path, "write the name of a layout in the theme");
 	bad |= S_expect(fm, "image", V_STR, path, "write a picture's file name, e.g. image: kansi.jpg");
 	bad |= S_expect(fm, "image_alt", V_STR, path, "write one sentence saying what the picture shows");

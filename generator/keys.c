@@ -50,6 +50,7 @@ static const char *const S_front_keys[] = {
 	"reviewed",
 	"reviewed_by",
 	"translation_key",
+	"translationKey",
 	"aliases",
 	"layout",
 	"print",

@@ -610,7 +610,11 @@ int site_link(struct site *s)
 			errors++;
 		}
 		/* The translation key pairs NAME.fi.md with NAME.en.md. */
+		/* translationKey: Hugo's spelling, so a site moved from Hugo keeps
+		 * its pairs. */
 		const char *tk = value_string(value_get(p->fm, "translation_key"));
+		if (!tk)
+			tk = value_string(value_get(p->fm, "translationKey"));
 		p->key = tk ? xasprintf("key:%s", tk) : xasprintf("%s/%s", p->dir, p->name);
 	}
 	for (size_t i = 0; i < s->n_pages; i++) {

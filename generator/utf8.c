@@ -116,27 +116,7 @@ static uint32_t S_case_fallback(uint32_t c, bool upper)
 static void S_put(struct buf *b, uint32_t c)
 {
 	char u[4];
-	size_t n;
-	if (c < 0x80) {
-		u[0] = (char)c;
-		n = 1;
-	} else if (c < 0x800) {
-		u[0] = (char)(0xC0 | c >> 6);
-		u[1] = (char)(0x80 | (c & 0x3F));
-		n = 2;
-	} else if (c < 0x10000) {
-		u[0] = (char)(0xE0 | c >> 12);
-		u[1] = (char)(0x80 | (c >> 6 & 0x3F));
-		u[2] = (char)(0x80 | (c & 0x3F));
-		n = 3;
-	} else {
-		u[0] = (char)(0xF0 | c >> 18);
-		u[1] = (char)(0x80 | (c >> 12 & 0x3F));
-		u[2] = (char)(0x80 | (c >> 6 & 0x3F));
-		u[3] = (char)(0x80 | (c & 0x3F));
-		n = 4;
-	}
-	buf_add(b, u, n);
+	buf_add(b, u, (size_t)(utf8_encode(u, c) - u));
 }
 
 void utf8_case(struct buf *out, const char *text, size_t len, bool upper)
@@ -156,10 +136,8 @@ void utf8_case(struct buf *out, const char *text, size_t len, bool upper)
 			i++;
 			continue;
 		}
-		uint32_t c = n == 2 ? (uint32_t)(s[i] & 0x1F) << 6 | (s[i + 1] & 0x3F)
-			   : n == 3 ? (uint32_t)(s[i] & 0x0F) << 12 | (uint32_t)(s[i + 1] & 0x3F) << 6 | (s[i + 2] & 0x3F)
-			   : (uint32_t)(s[i] & 0x07) << 18 | (uint32_t)(s[i + 1] & 0x3F) << 12 |
-			     (uint32_t)(s[i + 2] & 0x3F) << 6 | (s[i + 3] & 0x3F);
+		uint32_t c;
+		utf8_decode(s + i, n, &c);
 		uint32_t m;
 		if (S_utf8_locale)
 			m = (uint32_t)(upper ? towupper_l((wint_t)c, S_utf8_locale) : towlower_l((wint_t)c, S_utf8_locale));

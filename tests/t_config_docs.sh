@@ -118,3 +118,16 @@ grep -q "unknown front-matter key 'Title'; did you mean 'title'?" "$T/err" &&
 
 run_toivo check -s "$ROOT"
 ! grep -q "unknown" "$T/err" && ok "the bundled course uses only known keys" || nok "the bundled course uses only known keys" "$(grep unknown "$T/err")"
+
+# Hugo's translationKey pairs translations as translation_key does.
+new_site "$T/hugo"
+printf -- '---\ntitle: "Eka"\ntranslationKey: ensimmainen\n---\n\nTeksti.\n' > "$T/hugo/content/mod/eka.fi.md"
+rm -f "$T/hugo/content/mod/eka.en.md"
+printf -- '---\ntitle: "First"\ntranslationKey: ensimmainen\n---\n\nText.\n' > "$T/hugo/content/mod/first.en.md"
+run_toivo build -s "$T/hugo" -o "$T/hugo/public"
+if [ "$rc" = 0 ] && ! grep -q ': warning:' "$T/err" &&
+	grep -q 'hreflang="en"[^>]*first' "$T/hugo/public/fi/mod/eka/index.html"; then
+	ok "translationKey (Hugo's spelling) pairs translations, without a warning"
+else
+	nok "translationKey (Hugo's spelling) pairs translations, without a warning" "exit $rc; $(cat "$T/err"); $(grep -o '<link rel="alternate"[^>]*>' "$T/hugo/public/fi/mod/eka/index.html" 2>/dev/null)"
+fi

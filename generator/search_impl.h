@@ -1,0 +1,108 @@
+/* search_impl.h - what search.c (each page's words) and search_write.c
+ * (the index files) share: the tables of word forms and terms.  For those
+ * two files only. */
+#ifndef TOIVO_SEARCH_IMPL_H
+#define TOIVO_SEARCH_IMPL_H
+
+#include <pthread.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include "buf.h"
+#include "site.h"
+#include "spool.h"
+#include "value.h"
+
+/* The hash of w (len bytes). */
+uint32_t search_hash(const char *w, size_t len);
+
+/* A set of strings kept NUL-terminated in one arena, each known by its
+ * number (the order it came in).  Open addressing on the numbers. */
+struct strset {
+	struct buf arena;
+	uint32_t *off;          /* number -> offset in arena */
+	uint32_t *hash;         /* number -> hash */
+	size_t n, cap;
+	uint32_t *slot;         /* number + 1, 0 empty */
+	size_t mask;
+};
+
+void search_strset_free(struct strset *t);
+static inline const char *search_str(const struct strset *t, uint32_t i)
+{
+	return t->arena.data + t->off[i];
+}
+/* The number of s (len bytes, hash h) in t, added when new. */
+uint32_t search_intern(struct strset *t, const char *s, size_t len, uint32_t h);
+
+static inline void search_json_str(struct buf *b, const char *s)
+{
+	value_json_string(b, s ? s : "", s ? strlen(s) : 0);
+}
+
+/* Forms are interned by the build's workers at once: the table is split
+ * in stripes by hash, each with its lock, and a form is known by its
+ * stripe and its number there. */
+#define FORM_STRIPE_BITS 6
+#define FORM_STRIPES (1u << FORM_STRIPE_BITS)
+#define FORM_REF(stripe, k) (((uint32_t)(k) << FORM_STRIPE_BITS) | (stripe))
+
+struct form_stripe {
+	pthread_mutex_t lock;
+	struct strset forms;
+	/* Filled by search_write: form number -> its terms, as a range of
+	 * lang_index.term_list. */
+	uint32_t *term_at, *term_n, *term_whole;
+	uint8_t *used;          /* on some page at this write (serve keeps
+				 * the forms of pages since changed) */
+	size_t analysed, cap;
+};
+
+struct lang_index {
+	struct form_stripe stripe[FORM_STRIPES];
+	struct analyser *analyser;
+	struct strset terms;
+	uint32_t *term_list;
+	size_t n_term_list, cap_term_list;
+};
+
+/* One page's words: which forms, how often (weighted by where they
+ * stand), and the section where each stands best. */
+struct search_hit {
+	uint32_t form;          /* FORM_REF */
+	uint16_t tf;
+	uint16_t sec;
+};
+
+/* A page's distinct forms while it is read: lower-case strings in a
+ * strset, with their weight and section. */
+struct page_words {
+	struct strset set;
+	struct search_hit *w;   /* by number in set; form unused */
+	size_t cap;
+	uint32_t words;
+	struct buf low;
+	struct page_words *next;        /* in the pool */
+};
+
+struct search {
+	const struct site *site;
+	struct lang_index lang[SITE_MAX_LANGS];
+	/* Word tables of pages, kept for the next page (one per worker at
+	 * most): a page reuses their memory instead of allocating anew. */
+	pthread_mutex_t pool_lock;
+	struct page_words *pool;
+	struct spool *spool;    /* the pages' records */
+};
+
+
+struct search_doc {
+	int lang;
+	uint32_t words;         /* the page's length in words */
+	struct search_hit *hit;
+	size_t n_hit;
+	struct spool_ref record; /* JSON, see search.h, in the spool */
+};
+
+#endif
