@@ -25,6 +25,7 @@
 #include "site.h"
 #include "slides.h"
 #include "template.h"
+#include "theme.h"
 #include "util.h"
 #include "value.h"
 #include "vfs.h"
@@ -336,10 +337,8 @@ static void S_copy_one(void *ud, const char *full, const char *rel)
 static void S_files(struct build *b)
 {
 	struct site *s = b->site;
-	char *assets = xasprintf("%s/assets", s->theme_dir);
 	struct copy_ctx c = { b, "assets/", OUTPUT_THEME_COPY };
-	vfs_walk(assets, S_copy_one, &c);
-	free(assets);
+	theme_walk(s->themes, "assets", S_copy_one, &c);
 	char *st = path_join(s->root, "static");
 	c.prefix = "";
 	c.kind = OUTPUT_COPY;

@@ -47,7 +47,7 @@ static bool S_loopback(const char *addr)
  * trigger the next. */
 static bool S_out_inside_watched(const char *root, const char *out)
 {
-	static const char *const watched[] = { "content", "themes", "lua", "i18n", "static" };
+	static const char *const watched[] = { "content", "themes", "lua", "i18n", "static", "layouts", "partials", "assets" };
 	char *rr = realpath(root, NULL);
 	char *parent = path_dir(out);
 	char *rp = realpath(*parent ? parent : ".", NULL);

@@ -81,7 +81,7 @@ static bool S_foreign(const char *out)
 
 int output_check_place(const char *out, const char *root)
 {
-	static const char *const sources[] = { "content", "themes", "lua", "static", "i18n", ".git" };
+	static const char *const sources[] = { "content", "themes", "lua", "static", "i18n", ".git", "layouts", "partials", "assets" };
 	char *ro = S_real(out), *rr = realpath(root, NULL);
 	int r = 0;
 	if (ro && rr && S_within(rr, ro)) {

@@ -12,6 +12,7 @@
 #include "render.h"
 #include "srcdate.h"
 #include "template.h"
+#include "theme.h"
 #include "util.h"
 #include "value.h"
 #include "vfs.h"
@@ -36,11 +37,15 @@ static int S_load_layout(struct render_env *env, const char *name, const char *w
 		diag_error(who, line, col, "layout '%s' must be a name such as 'lesson'", name);
 		return 1;
 	}
-	char *path = xasprintf("%s/layouts/%s.mustache", env->site->theme_dir, name);
+	char *rel = xasprintf("layouts/%s.mustache", name);
+	char *path = theme_find(env->site->themes, rel);
 	int err = 0;
-	if (!vfs_exists(path)) {
-		diag_error(who, line, col, "layout '%s' not found: no file %s; create it or choose another layout",
-			   name, str_starts_with(path, "builtin:") ? path + 8 : path);
+	if (!path) {
+		struct buf looked = BUF_INIT;
+		theme_looked(&looked, env->site->themes, rel);
+		diag_error(who, line, col, "layout '%s' not found: no file %s; create one of them or choose another layout",
+			   name, looked.data);
+		buf_free(&looked);
 		err = 1;
 	} else {
 		const struct tpl *t = tpl_cache_load(env->tpls, path);
@@ -50,6 +55,7 @@ static int S_load_layout(struct render_env *env, const char *name, const char *w
 			err = 1;
 	}
 	free(path);
+	free(rel);
 	return err;
 }
 
@@ -60,16 +66,27 @@ int render_env_init(struct render_env *env, struct site *s, bool serve)
 	env->serve = serve;
 	env->build_time = srcdate_now();
 	env->tpls = tpl_cache_new(vfs_tpl_read, NULL, true);
-	char *pd = xasprintf("%s/partials", s->theme_dir);
-	tpl_cache_add_dir(env->tpls, pd);
-	free(pd);
+	/* {{> name}} and {{< name}}: partials/ then layouts/ of each place in
+	 * turn, so the site's own file wins over the theme's, whichever folder
+	 * the including template came from. */
+	tpl_cache_dirs_only(env->tpls);
+	for (size_t i = 0; i < s->themes->n; i++) {
+		static const char *const subs[] = { "partials", "layouts" };
+		for (size_t k = 0; k < 2; k++) {
+			char *d = path_join(s->themes->places[i].dir, subs[k]);
+			char *shown = theme_shown(s->themes, d);
+			tpl_cache_add_dir(env->tpls, d, shown);
+			free(shown);
+			free(d);
+		}
+	}
 	int errors = 0;
 	errors += S_load_layout(env, "404", s->config_path, 0, 0);
 	/* Print pages are made when the theme has a print layout and the site
 	 * does not turn them off (print: false). */
-	char *pl = xasprintf("%s/layouts/print.mustache", s->theme_dir);
+	char *pl = theme_find(s->themes, "layouts/print.mustache");
 	const struct value *pv = value_get(s->config, "print");
-	if (vfs_exists(pl) && !(pv && pv->kind == V_BOOL && !pv->u.b))
+	if (pl && !(pv && pv->kind == V_BOOL && !pv->u.b))
 		errors += S_load_layout(env, "print", s->config_path, 0, 0);
 	free(pl);
 	for (size_t i = 0; i < s->n_pages; i++) {

@@ -742,7 +742,7 @@ static bool S_update(struct server *s, char *const *srcs, size_t n)
 #define S_MASK (IN_MODIFY | IN_CLOSE_WRITE | IN_ATTRIB | IN_CREATE | IN_DELETE | IN_MOVED_FROM | \
 		IN_MOVED_TO | IN_DELETE_SELF | IN_MOVE_SELF)
 
-static const char *const S_watched[] = { "content", "themes", "lua", "i18n", "static" };
+static const char *const S_watched[] = { "content", "themes", "lua", "i18n", "static", "layouts", "partials", "assets" };
 
 struct watch {
 	int wd;

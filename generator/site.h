@@ -19,6 +19,7 @@
 #define SITE_MAX_LANGS 8
 
 struct value;
+struct theme;
 
 enum page_kind { PAGE_HOME, PAGE_MODULE, PAGE_LESSON, PAGE_PAGE, PAGE_404 };
 
@@ -77,6 +78,7 @@ struct site {
 	char *base_url;         /* always ends in '/' */
 	char *theme;            /* theme name */
 	char *theme_dir;        /* "ROOT/themes/NAME" on disk, or "builtin:themes/default" */
+	struct theme *themes;   /* where each theme file comes from (theme.h) */
 	bool unsafe_html;
 	int review_interval;    /* days; 0 = no review check */
 	long hook_instructions; /* hooks.instructions: budget of one hook call; 0 = default */
