@@ -595,6 +595,14 @@ static int S_claim(struct output *o, const char *srel, const char *who, enum out
 	return r;
 }
 
+bool output_has(struct output *o, const char *rel)
+{
+	pthread_mutex_lock(&o->mu);
+	bool r = hmap_get(&o->owners, rel) != NULL;
+	pthread_mutex_unlock(&o->mu);
+	return r;
+}
+
 int output_write(struct output *o, const char *rel, const void *data, size_t len, const char *who)
 {
 	return S_write(o, rel, data, len, who, OUTPUT_MADE);

@@ -475,13 +475,40 @@ static struct value *S_module(const struct render_env *env, const struct page *p
 	value_set_bool(m, "current", p->module == p);
 	if (p->module->slides)
 		value_set(m, "slides", S_link(p, p->module->slides));
-	if (env->pdf) {
-		char *pdf = site_pdf_path(p->module);
-		char *u = site_rel_file(p->path, pdf);
-		value_set(m, "pdf", value_str_own(u, strlen(u)));
+	return m;
+}
+
+bool render_has_print(const struct render_env *env, const struct page *p)
+{
+	/* as print_pages makes them: the course, and each module under it */
+	return render_layout(env, "print") &&
+	       (p->kind == PAGE_HOME || (p->kind == PAGE_MODULE && p->parent && p->parent->kind == PAGE_HOME));
+}
+
+void render_print_links(struct value *ctx, const struct render_env *env, const struct page *p, long long pdf_size)
+{
+	if (!render_has_print(env, p))
+		return;
+	struct value *pr = value_map();
+	char *dir = xasprintf("%sprint/", p->path);
+	char *u = site_rel(p->path, dir);
+	value_set(pr, "url", value_str_own(u, strlen(u)));
+	if (pdf_size >= 0) {
+		char *pdf = site_pdf_path(p);
+		u = site_rel_file(p->path, pdf);
+		value_set(pr, "pdf", value_str_own(u, strlen(u)));
+		/* "PDF, 0.4 MB": a tenth of a megabyte at least, in the
+		 * language's own decimal separator and unit */
+		long long tenths = (pdf_size + 50000) / 100000;
+		const char *sep = i18n_get(env->site, p->lang, "decimal_separator");
+		const char *unit = i18n_get(env->site, p->lang, "megabytes");
+		char *size = xasprintf("PDF, %lld%s%lld %s", tenths < 1 ? 0 : tenths / 10, sep ? sep : ".",
+				       tenths < 1 ? 1 : tenths % 10, unit ? unit : "MB");
+		value_set(pr, "pdf_size", value_str_own(size, strlen(size)));
 		free(pdf);
 	}
-	return m;
+	free(dir);
+	value_set(ctx, "print", pr);
 }
 
 /* breadcrumbs: from the home page down to the parent. */

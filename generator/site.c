@@ -390,7 +390,10 @@ struct site *site_load(const char *root)
 
 char *site_pdf_path(const struct page *module)
 {
-	/* The module's last path segment names the file. */
+	/* The module's last path segment names the file; the course's
+	 * (the home page's) is course.pdf. */
+	if (module->kind == PAGE_HOME)
+		return xasprintf("%sprint/course.pdf", module->path);
 	char *name = path_last(module->path);
 	char *r = xasprintf("%sprint/%s.pdf", module->path, name);
 	free(name);

@@ -131,7 +131,8 @@ int site_page_body(const struct site *s, struct page *p);
 int site_page_reread(const struct site *s, struct page *p);
 /* The page with this source path ("content/x.fi.md"), or NULL. */
 struct page *site_find_src(const struct site *s, const char *src);
-/* Where the PDF of a module goes: "fi/pori/print/pori.pdf" (caller frees).
+/* Where the PDF of a module goes: "fi/pori/print/pori.pdf" (caller frees);
+ * of the course, for its home page: "fi/print/course.pdf".
  * A URL rule of the model, so that render and print both use it. */
 char *site_pdf_path(const struct page *module);
 /* The output folder path of a content folder in a language ("pori" in en →
