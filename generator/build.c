@@ -26,6 +26,7 @@
 #include "search.h"
 #include "site.h"
 #include "slides.h"
+#include "spool.h"
 #include "template.h"
 #include "theme.h"
 #include "util.h"
@@ -41,9 +42,12 @@ struct build {
 	struct value **links;   /* per page, then per deck: links made */
 	struct hooks **hooks;   /* per worker */
 	int n_workers;
-	char **html;            /* per page: content HTML kept for print pages, or NULL */
+	struct spool *spool;    /* texts read again at the end (spool.h) */
+	struct spool_ref *html; /* per page: content HTML for print pages in spool, or NULL (no print layout) */
 	struct search *index;   /* the search index's word forms and analysers */
 	struct search_doc **search; /* per page: its searchable part, or NULL */
+	size_t done;            /* pages rendered (for the status line) */
+	double render_at;       /* diag_progress_seconds() when rendering began */
 	/* Pages that link to their print page and PDF (the course's home, the
 	 * modules) are written last, once the build knows which PDFs it keeps
 	 * (S_keep_pdfs): per page, its context until then, or NULL. */
@@ -131,7 +135,7 @@ static void S_render_page(struct build *b, struct hooks *h, struct page *p)
 	struct value *pc = params ? value_copy(params) : value_map();
 	value_free(hp);
 	if (b->html && !deck)
-		b->html[p->index] = xstrdup(html.data);
+		spool_put(b->spool, &b->html[p->index], html.data, html.len);
 	if (!deck)
 		b->search[p->index] = search_page(b->index, p, html.data);
 	struct value *ctx = render_context(env, p, buf_detach(&html, NULL), job.toc, pc);
@@ -154,6 +158,11 @@ static void S_work(void *ud, size_t i, int worker)
 	struct build *b = ud;
 	struct page *p = i < b->site->n_pages ? b->site->pages[i] : b->site->decks[i - b->site->n_pages];
 	S_render_page(b, b->hooks[worker], p);
+	size_t done = __atomic_add_fetch(&b->done, 1, __ATOMIC_RELAXED);
+	size_t all = b->site->n_pages + b->site->n_decks;
+	double sec = diag_progress_seconds() - b->render_at;
+	diag_progress(done == all, "toivo: rendering, %zu/%zu pages, %.0f pages/s", done, all,
+		      sec > 0 ? (double)done / sec : 0.0);
 }
 
 /* ------------------------------------------------------------------ */
@@ -415,7 +424,8 @@ static void S_phase(const char *name, double *t)
 	double cpu = (double)(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) * 1e3 +
 		     (double)(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e3;
 	if (on && name)
-		diag_line("phase %-10s %8.1f ms wall %8.1f ms cpu\n", name, now - *t, cpu - cpu0);
+		diag_line("phase %-10s %8.1f ms wall %8.1f ms cpu %7ld MB peak\n", name, now - *t, cpu - cpu0,
+			  ru.ru_maxrss / 1024);
 	*t = now;
 	cpu0 = cpu;
 }
@@ -491,8 +501,10 @@ static void S_write_deferred(struct build *b)
 static void S_site_files(struct build *b)
 {
 	const struct tpl *print = render_layout(&b->env, "print");
+	diag_progress(1, "toivo: print pages, sitemap and search index");
 	if (print && b->html && !diag_errors()) {
-		struct print_ctx pc = { .env = &b->env, .out = &b->out, .layout = print, .html = b->html };
+		struct print_ctx pc = { .env = &b->env, .out = &b->out, .layout = print, .spool = b->spool, .html = b->html,
+					 .jobs = b->n_workers };
 		print_pages(&pc);
 	}
 	S_sitemap(b);
@@ -516,8 +528,6 @@ void build_free(struct build *b)
 		for (int i = 0; i < b->n_workers; i++)
 			hooks_free(b->hooks[i]);
 	free(b->hooks);
-	for (size_t i = 0; b->html && i < pages; i++)
-		free(b->html[i]);
 	free(b->html);
 	for (size_t i = 0; b->deferred && i < pages; i++)
 		value_free(b->deferred[i]);
@@ -527,6 +537,7 @@ void build_free(struct build *b)
 		search_doc_free(b->search[i]);
 	free(b->search);
 	search_free(b->index);
+	spool_free(b->spool);
 	if (b->site)
 		pages += b->site->n_decks;
 	for (size_t i = 0; b->ids && i < pages; i++) {
@@ -553,6 +564,7 @@ int build_run_keep(const struct build_opts *o, struct build **keep)
 	struct timespec t0, t1;
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	diag_reset();
+	diag_progress_begin(o->no_progress ? 0 : -1);
 	markdown_init();
 	if (keep) {
 		build_free(*keep);
@@ -584,7 +596,11 @@ int build_run_keep(const struct build_opts *o, struct build **keep)
 	b->ids = xcalloc(n + b->site->n_decks + 1, sizeof *b->ids);
 	b->links = xcalloc(n + b->site->n_decks + 1, sizeof *b->links);
 	b->search = xcalloc(n + 1, sizeof *b->search);
-	if (search_new(&b->index, b->site) < 0)
+	/* The spool beside the stage: in the cache, or beside OUT. */
+	char *sdir = path_dir(b->out.stage);
+	b->spool = spool_new(*sdir ? sdir : ".");
+	free(sdir);
+	if (!b->spool || search_new(&b->index, b->site, b->spool) < 0)
 		goto out;
 	if (render_layout(&b->env, "print")) {
 		b->html = xcalloc(n + 1, sizeof *b->html);
@@ -608,12 +624,14 @@ int build_run_keep(const struct build_opts *o, struct build **keep)
 		if (!b->hooks[i])
 			goto out;
 	}
+	b->render_at = diag_progress_seconds();
 	b->deferring = true;
 	if (pool_run(n + b->site->n_decks, jobs, S_work, b) < jobs)
 		diag_error(NULL, 0, 0, "cannot start %d worker threads; build with fewer jobs (-j 1)", jobs);
 	b->deferring = false;
 	S_phase("render", &tp);
 
+	diag_progress(1, "toivo: redirects, 404 pages and files");
 	S_root_index(b);
 	S_404(b);
 	S_renames(b);
@@ -627,12 +645,14 @@ int build_run_keep(const struct build_opts *o, struct build **keep)
 	S_phase("check", &tp);
 out:
 	if (staged) {
+		diag_progress(1, "toivo: putting the output in place");
 		if (diag_errors())
 			output_abort(&b->out);
 		else
 			output_commit(&b->out);
 		S_phase("commit", &tp);
 	}
+	diag_progress_end();
 	int errors = diag_errors();
 	size_t pages = b->site ? b->site->n_pages : 0;
 	if (keep && !errors && staged) {
@@ -685,10 +705,8 @@ int build_update(struct build *b, char *const *srcs, size_t n, size_t *changed)
 		search_doc_free(b->search[k]);
 		b->ids[k] = b->links[k] = NULL;
 		b->search[k] = NULL;
-		if (b->html) {
-			free(b->html[k]);
-			b->html[k] = NULL;
-		}
+		if (b->html)
+			b->html[k] = (struct spool_ref){ 0, 0 };
 		S_render_page(b, b->hooks[0], ps[i]);
 	}
 	if (diag_errors()) {

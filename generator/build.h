@@ -15,6 +15,7 @@ struct build_opts {
 	bool check;             /* toivo check: links and translations are checked, problems are errors */
 	bool serve;             /* add the live-reload script */
 	bool quiet;             /* no summary line */
+	bool no_progress;       /* no status line on a terminal (--quiet) */
 	bool pdf;               /* toivo pdf: decks link to the PDFs it makes */
 };
 

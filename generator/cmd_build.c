@@ -29,7 +29,7 @@ static int S_opts(int argc, char **argv, struct build_opts *o, const char **out,
 			continue;
 		}
 		if (opts_flag(&op, "--quiet", "-q")) {
-			o->quiet = true;
+			o->quiet = o->no_progress = true;
 			continue;
 		}
 		return opts_unknown(&op);

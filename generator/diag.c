@@ -6,6 +6,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "buf.h"
 #include "diag.h"
@@ -20,6 +22,27 @@ static size_t root_len;
  * printed once. */
 static uint64_t *seen;
 static size_t n_seen, cap_seen;
+/* The status line (diag_progress): on, shown now, when it was last drawn
+ * and when the work began. */
+static int progress_on;
+static int progress_shown;
+static double progress_at, progress_start, progress_after = 1.0;
+
+static double S_now(void)
+{
+	struct timespec t;
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
+}
+
+/* Clears the status line before another message.  Under the lock. */
+static void S_unprogress(void)
+{
+	if (progress_shown) {
+		fputs("\r\033[K", stderr);
+		progress_shown = 0;
+	}
+}
 
 static uint64_t S_hash(const char *s, size_t len)
 {
@@ -67,8 +90,10 @@ static void S_emit(enum diag_level level, struct buf *b)
 	if (S_first(S_hash(b->data, b->len))) {
 		if (level == DIAG_ERROR)
 			n_shown++;
-		if (!(level == DIAG_WARNING && quiet_warnings))
+		if (!(level == DIAG_WARNING && quiet_warnings)) {
+			S_unprogress();
 			fputs(b->data, stderr);
+		}
 		if (capture)
 			buf_add(capture, b->data, b->len);
 	}
@@ -128,9 +153,59 @@ void diag_line(const char *fmt, ...)
 	buf_vprintf(&b, fmt, ap);
 	va_end(ap);
 	pthread_mutex_lock(&lock);
+	S_unprogress();
 	fputs(b.data, stderr);
 	pthread_mutex_unlock(&lock);
 	buf_free(&b);
+}
+
+void diag_progress_begin(int on)
+{
+	pthread_mutex_lock(&lock);
+	S_unprogress();
+	progress_on = on < 0 ? isatty(2) : on;
+	progress_start = S_now();
+	/* TOIVO_PROGRESS_AFTER=0 shows it at once (tests). */
+	const char *after = getenv("TOIVO_PROGRESS_AFTER");
+	progress_after = after && *after ? atof(after) : 1.0;
+	progress_at = 0;
+	pthread_mutex_unlock(&lock);
+}
+
+void diag_progress(int force, const char *fmt, ...)
+{
+	if (!progress_on)
+		return;
+	double now = S_now();
+	pthread_mutex_lock(&lock);
+	/* Quiet for the first second (a short build shows nothing), then at
+	 * most ten lines a second; force draws the counter's last state. */
+	if (progress_on && now - progress_start >= progress_after && (force || now - progress_at >= 0.1)) {
+		struct buf b = BUF_INIT;
+		va_list ap;
+		va_start(ap, fmt);
+		buf_vprintf(&b, fmt, ap);
+		va_end(ap);
+		fprintf(stderr, "\r\033[K%s", b.data);
+		fflush(stderr);
+		buf_free(&b);
+		progress_shown = 1;
+		progress_at = now;
+	}
+	pthread_mutex_unlock(&lock);
+}
+
+double diag_progress_seconds(void)
+{
+	return S_now() - progress_start;
+}
+
+void diag_progress_end(void)
+{
+	pthread_mutex_lock(&lock);
+	S_unprogress();
+	progress_on = 0;
+	pthread_mutex_unlock(&lock);
 }
 
 int diag_errors(void)

@@ -30,6 +30,19 @@ void diag_usage(const char *cmd, const char *fmt, ...) __attribute__((format(pri
  * captured, never folded into one. */
 void diag_line(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
+/* A status line for long work ("toivo: rendering 1200/10042 pages, ...")
+ * on stderr when it is a terminal: each call replaces the line, any other
+ * message clears it first, so it never mixes with them.  Nothing for the
+ * first second of the work (a short run shows nothing) and at most ten
+ * updates a second unless force.  diag_progress_begin(on): on 1 shows it,
+ * 0 never (--quiet, tests), -1 when stderr is a terminal (CI logs stay
+ * clean); diag_progress_end() clears the line. */
+void diag_progress_begin(int on);
+void diag_progress(int force, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Seconds since diag_progress_begin. */
+double diag_progress_seconds(void);
+void diag_progress_end(void);
+
 /* Number of errors reported since the last diag_reset(), and how many of
  * them were printed (the same message is printed once). */
 int diag_errors(void);

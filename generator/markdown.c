@@ -170,6 +170,8 @@ static void S_link_problem(struct markdown_job *job, int line, const char *fmt, 
 
 static void S_record_link(struct markdown_job *job, const char *path, const char *anchor, int line)
 {
+	if (!job->links)
+		return;
 	struct value *l = value_map();
 	value_set_str(l, "path", path);
 	value_set_str(l, "anchor", anchor ? anchor : "");
@@ -309,7 +311,8 @@ static void S_heading(struct markdown_job *job, struct walk *w, cmark_node *h)
 		free(b);
 	}
 	hmap_put(&w->ids, id.data, (void *)(uintptr_t)2);
-	value_push(job->ids, value_str(id.data));
+	if (job->ids)
+		value_push(job->ids, value_str(id.data));
 
 	struct buf enter = BUF_INIT, leave = BUF_INIT;
 	buf_printf(&enter, "<h%d id=\"", level);
@@ -386,8 +389,10 @@ int markdown_render(struct buf *out, struct markdown_job *job)
 {
 	const struct page *pg = job->page;
 	job->toc = value_list();
-	job->ids = value_list();
-	job->links = value_list();
+	/* The ids and links are kept for toivo check only: a plain build does
+	 * not hold them for every page. */
+	job->ids = job->links_are_errors ? value_list() : NULL;
+	job->links = job->links_are_errors ? value_list() : NULL;
 	job->errors = 0;
 	cmark_parser *p = S_parser(job->site->unsafe_html);
 	cmark_parser_feed(p, pg->body, pg->body_len);

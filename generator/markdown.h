@@ -22,7 +22,8 @@ struct markdown_job {
 	const struct value *hook_site;  /* block.site */
 	bool links_are_errors;          /* toivo check: broken links fail */
 	/* Out: the table of contents ({id, title, level, children}), the ids
-	 * of the page and the links it makes ({path, anchor, line}). */
+	 * of the page and the links it makes ({path, anchor, line}); ids
+	 * and links only with links_are_errors (NULL otherwise). */
 	struct value *toc;
 	struct value *ids;
 	struct value *links;

@@ -608,42 +608,145 @@ int output_write(struct output *o, const char *rel, const void *data, size_t len
 	return S_write(o, rel, data, len, who, OUTPUT_MADE);
 }
 
+/* The stage's path for rel, claimed for who, with its folders made;
+ * *srel points into it at the stage-relative part.  NULL after reporting. */
+static char *S_begin_file(struct output *o, const char *rel, const char *who, enum output_kind kind,
+			  const char **srel)
+{
+	char *full = S_target(o, rel, who);
+	if (!full)
+		return NULL;
+	*srel = full + o->stage_len + 1;
+	if (S_claim(o, *srel, who, kind) < 0) {
+		free(full);
+		return NULL;
+	}
+	if (o->reused) {
+		pthread_mutex_lock(&o->mu);
+		hmap_put(&o->written, *srel, (void *)1);
+		pthread_mutex_unlock(&o->mu);
+	}
+	return full;
+}
+
+/* The stage gets OUT's file at srel (ost: its stat) instead of the one
+ * at full, which has the same bytes.  true when done. */
+static bool S_link_old(struct output *o, const char *full, const char *srel, const struct stat *ost)
+{
+	struct stat sst;
+	if (o->reused && lstat(full, &sst) == 0 && sst.st_ino == ost->st_ino && sst.st_dev == ost->st_dev)
+		return true;
+	S_clear(full);
+	return linkat(o->old_fd, srel, AT_FDCWD, full, 0) == 0;
+}
+
 static int S_write(struct output *o, const char *rel, const void *data, size_t len, const char *who,
 		   enum output_kind kind)
 {
 	if (o->update)
 		return S_hold(o, rel, data, len, who);
-	char *full = S_target(o, rel, who);
+	const char *srel;
+	char *full = S_begin_file(o, rel, who, kind, &srel);
 	if (!full)
 		return -1;
-	const char *srel = full + o->stage_len + 1;
-	if (S_claim(o, srel, who, kind) < 0) {
-		free(full);
-		return -1;
-	}
-	if (o->reused) {
-		pthread_mutex_lock(&o->mu);
-		hmap_put(&o->written, srel, (void *)1);
-		pthread_mutex_unlock(&o->mu);
-	}
 	/* Unchanged: the stage gets OUT's file (or has it already). */
 	struct stat ost;
-	if (S_same(o, srel, data, len, &ost)) {
-		struct stat sst;
-		if (o->reused && lstat(full, &sst) == 0 && sst.st_ino == ost.st_ino && sst.st_dev == ost.st_dev) {
-			free(full);
-			return 0;
-		}
-		S_clear(full);
-		if (linkat(o->old_fd, srel, AT_FDCWD, full, 0) == 0) {
-			free(full);
-			return 0;
-		}
+	if (S_same(o, srel, data, len, &ost) && S_link_old(o, full, srel, &ost)) {
+		free(full);
+		return 0;
 	}
 	S_clear(full);
 	int r = S_put(full, data, len);
 	if (r < 0)
 		diag_error(who, 0, 0, "cannot write %s: %s; check its permissions and the free space", full, strerror(errno));
+	free(full);
+	return r;
+}
+
+/* Whether OUT's file at srel has the bytes of the stage's file at full. */
+static bool S_same_file(const struct output *o, const char *srel, const char *full, struct stat *ost)
+{
+	if (o->old_fd < 0)
+		return false;
+	int a = openat(o->old_fd, srel, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	int b = open(full, O_RDONLY | O_CLOEXEC);
+	struct stat bst;
+	bool same = a >= 0 && b >= 0 && fstat(a, ost) == 0 && fstat(b, &bst) == 0 &&
+		    S_ISREG(ost->st_mode) && ost->st_size == bst.st_size;
+	static const size_t blk = 65536;
+	char *x = same ? xmalloc(2 * blk) : NULL;
+	while (same) {
+		ssize_t r = read(a, x, blk);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0) {
+			same = r == 0;
+			break;
+		}
+		size_t got = 0;
+		while (got < (size_t)r) {
+			ssize_t q = read(b, x + blk + got, (size_t)r - got);
+			if (q < 0 && errno == EINTR)
+				continue;
+			if (q <= 0)
+				break;
+			got += (size_t)q;
+		}
+		same = got == (size_t)r && !memcmp(x, x + blk, got);
+	}
+	free(x);
+	if (a >= 0)
+		close(a);
+	if (b >= 0)
+		close(b);
+	return same;
+}
+
+int output_write_with(struct output *o, const char *rel, const char *who,
+		      int (*fill)(void *ud, FILE *f), void *ud)
+{
+	if (o->update) {
+		/* Held in memory until output_commit anyway. */
+		char *mem = NULL;
+		size_t n = 0;
+		FILE *f = open_memstream(&mem, &n);
+		int r = f ? fill(ud, f) : -1;
+		if (f && fclose(f) != 0)
+			r = -1;
+		if (r == 0)
+			r = S_hold(o, rel, mem, n, who);
+		free(mem);
+		return r;
+	}
+	const char *srel;
+	char *full = S_begin_file(o, rel, who, OUTPUT_MADE, &srel);
+	if (!full)
+		return -1;
+	S_clear(full);
+	int fd = open(full, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+	FILE *f = fd < 0 ? NULL : fdopen(fd, "w");
+	if (!f && fd >= 0)
+		close(fd);
+	int r = -1;
+	if (!f) {
+		diag_error(who, 0, 0, "cannot write %s: %s; check its permissions and the free space", full, strerror(errno));
+	} else {
+		r = fill(ud, f);        /* -1: reported */
+		bool bad = ferror(f) != 0;
+		if (fclose(f) != 0 || bad) {
+			if (r == 0)
+				diag_error(who, 0, 0, "cannot write %s: %s; check the free space", full, strerror(errno));
+			r = -1;
+		}
+	}
+	if (r < 0) {
+		unlink(full);
+	} else {
+		/* Unchanged: OUT's file instead (see the top of output.h). */
+		struct stat ost;
+		if (S_same_file(o, srel, full, &ost))
+			S_link_old(o, full, srel, &ost);
+	}
 	free(full);
 	return r;
 }

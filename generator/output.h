@@ -41,6 +41,7 @@
 #define TOIVO_OUTPUT_H
 
 #include <stddef.h>
+#include <stdio.h>
 
 #include <pthread.h>
 #include <stdbool.h>
@@ -91,6 +92,11 @@ int output_begin_update(struct output *o, const char *out, const char *cache);
  * stage, creating folders.  rel must be a normalised relative path; one that
  * climbs out is refused (reported against `who`).  0 or -1. */
 int output_write(struct output *o, const char *rel, const void *data, size_t len, const char *who);
+/* Like output_write for a file too big to hold whole: fill(ud, f) writes
+ * it to f piece by piece and returns 0, or -1 after reporting (then
+ * nothing is written).  The same rules: unchanged bytes keep OUT's file. */
+int output_write_with(struct output *o, const char *rel, const char *who,
+		      int (*fill)(void *ud, FILE *f), void *ud);
 /* What writes a file: output_write makes it; output_copy copies a file of
  * the site (static/, beside the pages) or of the theme (its assets, which
  * a file of static/ may replace).  Any other two writers of the same path

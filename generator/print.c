@@ -16,9 +16,11 @@
 #include "hmap.h"
 #include "i18n.h"
 #include "output.h"
+#include "pool.h"
 #include "print.h"
 #include "render.h"
 #include "site.h"
+#include "spool.h"
 #include "template.h"
 #include "util.h"
 #include "value.h"
@@ -130,54 +132,54 @@ static void S_rewrite(struct buf *out, const struct doc *d, const struct page *p
 		{ " href=\"", 0 }, { " src=\"", 0 }, { " id=\"", 1 }, { " for=\"", 1 },
 		{ " aria-labelledby=\"", 2 }, { " aria-describedby=\"", 2 },
 	};
-	const char *s = html;
-	while (*s) {
-		const char *next = strpbrk(s, " <u");
-		if (!next) {
-			buf_puts(out, s);
+	/* Bytes [copy, s) are kept as they are, appended in one piece when
+	 * something is rewritten: most of a page is text that only passes. */
+	const char *s = html, *copy = html;
+	for (;;) {
+		s += strcspn(s, " <u");
+		if (!*s)
 			break;
-		}
-		buf_add(out, s, (size_t)(next - s));
-		s = next;
 		if (*s == '<') {
 			/* Headings move down by shift levels, h6 at most. */
 			int close = s[1] == '/';
 			const char *h = s + 1 + close;
 			if ((h[0] == 'h' || h[0] == 'H') && h[1] >= '1' && h[1] <= '6' &&
 			    (h[2] == '>' || h[2] == ' ')) {
+				buf_add(out, copy, (size_t)(s - copy));
 				int lv = h[1] - '0' + shift;
 				buf_printf(out, "<%sh%d", close ? "/" : "", lv > 6 ? 6 : lv);
-				s = h + 2;
+				s = copy = h + 2;
 				continue;
 			}
-			buf_putc(out, *s++);
+			s++;
 			continue;
 		}
 		if (*s == 'u') {
-			if (!strncmp(s, "url(#", 5)) {
+			if (s[1] == 'r' && !strncmp(s, "url(#", 5)) {
+				buf_add(out, copy, (size_t)(s - copy));
 				buf_printf(out, "url(#%s-", prefix);
-				s += 5;
+				s = copy = s + 5;
 			} else {
-				buf_putc(out, *s++);
+				s++;
 			}
 			continue;
 		}
-		size_t a;
-		for (a = 0; a < sizeof attrs / sizeof attrs[0]; a++)
-			if (!strncmp(s, attrs[a].name, strlen(attrs[a].name)))
-				break;
+		/* A space: an attribute to rewrite starts with one of these. */
+		size_t a = sizeof attrs / sizeof attrs[0];
+		if (s[1] == 'h' || s[1] == 's' || s[1] == 'i' || s[1] == 'f' || s[1] == 'a')
+			for (a = 0; a < sizeof attrs / sizeof attrs[0]; a++)
+				if (!strncmp(s, attrs[a].name, strlen(attrs[a].name)))
+					break;
 		if (a == sizeof attrs / sizeof attrs[0]) {
-			buf_putc(out, *s++);
+			s++;
 			continue;
 		}
 		size_t nl = strlen(attrs[a].name);
 		const char *v = s + nl;
 		const char *e = strchr(v, '"');
-		if (!e) {
-			buf_puts(out, s);
+		if (!e)
 			break;
-		}
-		buf_add(out, s, nl);
+		buf_add(out, copy, (size_t)(v - copy));
 		if (attrs[a].kind == 0)
 			S_url(out, d, p->path, prefix, v, (size_t)(e - v));
 		else if (attrs[a].kind == 1)
@@ -185,8 +187,9 @@ static void S_rewrite(struct buf *out, const struct doc *d, const struct page *p
 		else
 			S_idlist(out, prefix, v, (size_t)(e - v));
 		buf_putc(out, '"');
-		s = e + 1;
+		s = copy = e + 1;
 	}
+	buf_puts(out, copy);
 }
 
 struct print_job {
@@ -196,16 +199,29 @@ struct print_job {
 	struct value *toc;
 	struct value *cur_toc;  /* children list of the current module entry */
 	time_t updated;
+	/* The sections' contents, written straight into the file after the
+	 * layout is rendered (see S_emit): a course's text is never held
+	 * whole. */
+	struct part {
+		const struct page *p;
+		char *id;
+		int shift;
+	} *parts;
+	size_t n_parts, cap_parts;
 };
+
+/* What stands for part k in the rendered layout until it is written. */
+#define PART_MARK "\001toivo-part:"
 
 static void S_add(struct print_job *j, const struct page *p, int level, bool intro)
 {
-	const char *html = j->pc->html[p->index];
-	if (!html)
-		return;
+	if (!j->pc->html[p->index].len)
+		return;         /* not rendered */
 	char *id = S_section_id(p);
+	j->parts = xgrow(j->parts, &j->cap_parts, j->n_parts, sizeof *j->parts);
+	j->parts[j->n_parts] = (struct part){ p, xstrdup(id), level - 1 };
 	struct buf b = BUF_INIT;
-	S_rewrite(&b, &j->d, p, id, level - 1, html);
+	buf_printf(&b, PART_MARK "%zu\001", j->n_parts++);
 	struct value *sec = value_map();
 	value_set_str(sec, "id", id);
 	value_set_str(sec, "title", p->title);
@@ -239,6 +255,48 @@ static void S_mark(struct print_job *j, const struct page *p)
 {
 	char *id = S_section_id(p);
 	free(hmap_put(&j->d.ids, p->path, id));
+}
+
+/* Writes the rendered layout with each part's mark replaced by the page's
+ * content, read back from the spool and rewritten one page at a time. */
+struct fill {
+	struct print_job *j;
+	const char *skel;
+	size_t len;
+};
+
+static int S_fill(void *ud, FILE *f)
+{
+	struct fill *fl = ud;
+	struct print_job *j = fl->j;
+	const char *s = fl->skel, *end = fl->skel + fl->len;
+	struct buf b = BUF_INIT;
+	int r = 0;
+	for (;;) {
+		const char *m = memmem(s, (size_t)(end - s), PART_MARK, strlen(PART_MARK));
+		if (!m) {
+			fwrite(s, 1, (size_t)(end - s), f);
+			break;
+		}
+		fwrite(s, 1, (size_t)(m - s), f);
+		char *after;
+		size_t k = strtoul(m + strlen(PART_MARK), &after, 10);
+		s = *after == '\001' ? after + 1 : after;
+		if (k >= j->n_parts)
+			continue;
+		const struct part *pt = &j->parts[k];
+		char *html = spool_get(j->pc->spool, j->pc->html[pt->p->index], NULL);
+		if (!html) {
+			r = -1;
+			break;
+		}
+		buf_reset(&b);
+		S_rewrite(&b, &j->d, pt->p, pt->id, pt->shift, html);
+		free(html);
+		fwrite(b.data ? b.data : "", 1, b.len, f);
+	}
+	buf_free(&b);
+	return r;
 }
 
 /* Renders one print document and adds it to the manifest. */
@@ -286,7 +344,8 @@ static void S_emit(struct print_job *j, const struct page *p, const char *kind,
 	struct buf out = BUF_INIT;
 	if (tpl_render(&out, pc->layout, c) == 0) {
 		char *rel = xasprintf("%sindex.html", j->d.dir);
-		output_write(pc->out, rel, out.data, out.len, p->src);
+		struct fill fl = { j, out.data, out.len };
+		output_write_with(pc->out, rel, p->src, S_fill, &fl);
 		struct value *m = value_map();
 		value_set_str(m, "lang", lang);
 		value_set_str(m, "kind", kind);
@@ -317,76 +376,116 @@ static void S_job_free(struct print_job *j)
 		if (j->d.ids.keys && j->d.ids.keys[i])
 			free(j->d.ids.vals[i]);
 	hmap_free(&j->d.ids);
+	for (size_t i = 0; i < j->n_parts; i++)
+		free(j->parts[i].id);
+	free(j->parts);
 	value_free(j->sections);
 	value_free(j->toc);
 }
 
-void print_pages(const struct print_ctx *pc)
+/* One print document to make: a module, a language's course or a form. */
+enum doc_kind { DOC_MODULE, DOC_COURSE, DOC_FORM };
+struct doc_item {
+	enum doc_kind kind;
+	const struct page *p;   /* the module, the home page or the form */
+	struct value *made;     /* its manifest entries (a list) */
+};
+
+struct docs {
+	const struct print_ctx *pc;
+	struct doc_item *it;
+	size_t n, cap;
+};
+
+static void S_doc(void *ud, size_t i, int worker)
 {
-	const struct site *s = pc->env->site;
-	struct value *manifest = value_list();
-	for (int k = 0; k < s->n_langs; k++) {
-		const struct page *home = s->langs[k].home;
-		if (!home)
-			continue;
-		/* Every module on its own. */
-		for (size_t i = 0; i < home->n_children; i++) {
-			const struct page *m = home->children[i];
-			if (m->kind != PAGE_MODULE)
-				continue;
-			char *dir = xasprintf("%sprint/", m->path);
-			struct print_job j;
-			S_job_init(&j, pc, dir);
-			for (size_t l = 0; l < m->n_children; l++)
-				S_mark(&j, m->children[l]);
-			S_add(&j, m, 2, true);
-			for (size_t l = 0; l < m->n_children; l++)
-				S_add(&j, m->children[l], 2, false);
-			char *name = path_last(m->path);
-			S_emit(&j, m, "module", m->title, name, manifest);
-			free(name);
-			S_job_free(&j);
-			free(dir);
-		}
+	(void)worker;
+	struct docs *ds = ud;
+	const struct print_ctx *pc = ds->pc;
+	struct doc_item *it = &ds->it[i];
+	const struct page *p = it->p;
+	char *dir = xasprintf("%sprint/", p->path);
+	struct print_job j;
+	S_job_init(&j, pc, dir);
+	it->made = value_list();
+	if (it->kind == DOC_MODULE) {
+		for (size_t l = 0; l < p->n_children; l++)
+			S_mark(&j, p->children[l]);
+		S_add(&j, p, 2, true);
+		for (size_t l = 0; l < p->n_children; l++)
+			S_add(&j, p->children[l], 2, false);
+		char *name = path_last(p->path);
+		S_emit(&j, p, "module", p->title, name, it->made);
+		free(name);
+	} else if (it->kind == DOC_COURSE) {
 		/* The whole course: modules with their lessons, then the
 		 * stand-alone pages. */
-		char *dir = xasprintf("%sprint/", home->path);
-		struct print_job j;
-		S_job_init(&j, pc, dir);
-		for (size_t i = 0; i < home->n_children; i++) {
-			const struct page *m = home->children[i];
+		for (size_t k = 0; k < p->n_children; k++) {
+			const struct page *m = p->children[k];
 			S_mark(&j, m);
 			for (size_t l = 0; l < m->n_children; l++)
 				S_mark(&j, m->children[l]);
 		}
-		S_add(&j, home, 2, true);
-		for (size_t i = 0; i < home->n_children; i++) {
-			const struct page *m = home->children[i];
+		S_add(&j, p, 2, true);
+		for (size_t k = 0; k < p->n_children; k++) {
+			const struct page *m = p->children[k];
 			j.cur_toc = NULL;
 			S_add(&j, m, 2, false);
 			for (size_t l = 0; l < m->n_children; l++)
 				S_add(&j, m->children[l], 3, false);
 		}
-		S_emit(&j, home, "course", s->langs[k].title, "course", manifest);
-		S_job_free(&j);
-		free(dir);
+		S_emit(&j, p, "course", pc->env->site->langs[p->lang].title, "course", it->made);
+	} else {
+		/* Alone on its page: its headings keep their levels under the h1. */
+		S_add(&j, p, 1, true);
+		char *name = path_last(p->path);
+		S_emit(&j, p, "form", p->title, name, it->made);
+		free(name);
+	}
+	S_job_free(&j);
+	free(dir);
+}
+
+static void S_doc_add(struct docs *ds, enum doc_kind kind, const struct page *p)
+{
+	ds->it = xgrow(ds->it, &ds->cap, ds->n, sizeof *ds->it);
+	ds->it[ds->n++] = (struct doc_item){ kind, p, NULL };
+}
+
+void print_pages(const struct print_ctx *pc)
+{
+	const struct site *s = pc->env->site;
+	struct docs ds = { .pc = pc };
+	for (int k = 0; k < s->n_langs; k++) {
+		const struct page *home = s->langs[k].home;
+		if (!home)
+			continue;
+		/* Every module on its own, then the course. */
+		for (size_t i = 0; i < home->n_children; i++)
+			if (home->children[i]->kind == PAGE_MODULE)
+				S_doc_add(&ds, DOC_MODULE, home->children[i]);
+		S_doc_add(&ds, DOC_COURSE, home);
 	}
 	/* Forms: pages with `print: form` alone on their print page. */
 	for (size_t i = 0; i < s->n_pages; i++) {
 		const struct page *p = s->pages[i];
-		if (strcmp(value_string(value_get(p->fm, "print")) ? value_string(value_get(p->fm, "print")) : "", "form"))
-			continue;
-		char *dir = xasprintf("%sprint/", p->path);
-		struct print_job j;
-		S_job_init(&j, pc, dir);
-		/* Alone on its page: its headings keep their levels under the h1. */
-		S_add(&j, p, 1, true);
-		char *name = path_last(p->path);
-		S_emit(&j, p, "form", p->title, name, manifest);
-		free(name);
-		S_job_free(&j);
-		free(dir);
+		const char *pr = value_string(value_get(p->fm, "print"));
+		if (pr && !strcmp(pr, "form"))
+			S_doc_add(&ds, DOC_FORM, p);
 	}
+	/* The documents at once, one per worker; the manifest in this order. */
+	int jobs = pc->jobs > 0 ? pc->jobs : 1;
+	pool_run(ds.n, jobs, S_doc, &ds);
+	struct value *manifest = value_list();
+	for (size_t i = 0; i < ds.n; i++) {
+		struct value *made = ds.it[i].made;
+		for (size_t k = 0; made && k < made->u.list.n; k++)
+			value_push(manifest, made->u.list.items[k]);
+		if (made)
+			made->u.list.n = 0;
+		value_free(made);
+	}
+	free(ds.it);
 	struct buf js = BUF_INIT;
 	value_to_json(&js, manifest);
 	buf_putc(&js, '\n');

@@ -9,12 +9,16 @@ struct render_env;
 struct output;
 struct page;
 struct tpl;
+struct spool;
+struct spool_ref;
 
 struct print_ctx {
 	const struct render_env *env;
 	struct output *out;
 	const struct tpl *layout;       /* layouts/print.mustache */
-	char **html;                    /* per page index: its content HTML, or NULL */
+	struct spool *spool;
+	const struct spool_ref *html;   /* per page index: its content HTML in spool (none: no page) */
+	int jobs;                       /* documents made at once */
 };
 
 void print_pages(const struct print_ctx *pc);

@@ -23,6 +23,7 @@
 #include "output.h"
 #include "search.h"
 #include "site.h"
+#include "spool.h"
 #include "util.h"
 #include "value.h"
 
@@ -601,6 +602,7 @@ struct search {
 	 * most): a page reuses their memory instead of allocating anew. */
 	pthread_mutex_t pool_lock;
 	struct page_words *pool;
+	struct spool *spool;    /* the pages' records */
 };
 
 
@@ -609,13 +611,14 @@ struct search_doc {
 	uint32_t words;         /* the page's length in words */
 	struct search_hit *hit;
 	size_t n_hit;
-	char *record;           /* JSON, see search.h */
+	struct spool_ref record; /* JSON, see search.h, in the spool */
 };
 
-int search_new(struct search **out, const struct site *s)
+int search_new(struct search **out, const struct site *s, struct spool *sp)
 {
 	struct search *ix = xcalloc(1, sizeof *ix);
 	ix->site = s;
+	ix->spool = sp;
 	pthread_mutex_init(&ix->pool_lock, NULL);
 	int rc = 0;
 	for (int k = 0; k < s->n_langs; k++) {
@@ -668,7 +671,6 @@ void search_doc_free(struct search_doc *d)
 	if (!d)
 		return;
 	free(d->hit);
-	free(d->record);
 	free(d);
 }
 
@@ -691,7 +693,8 @@ static struct page_words *S_pw_take(struct search *ix)
 	buf_reset(&pw->set.arena);
 	if (pw->set.slot)
 		memset(pw->set.slot, 0, (pw->set.mask + 1) * sizeof *pw->set.slot);
-	memset(pw->w, 0, pw->cap * sizeof *pw->w);
+	if (pw->w)      /* NULL when the last page had no words */
+		memset(pw->w, 0, pw->cap * sizeof *pw->w);
 	pw->words = 0;
 	return pw;
 }
@@ -850,7 +853,8 @@ struct search_doc *search_page(struct search *ix, const struct page *p, const ch
 	struct search_doc *d = xcalloc(1, sizeof *d);
 	d->lang = p->lang;
 	d->words = pw.words;
-	d->record = buf_detach(&r, NULL);
+	spool_put(ix->spool, &d->record, r.data, r.len);
+	buf_free(&r);
 	d->n_hit = pw.set.n;
 	d->hit = xmalloc((d->n_hit + 1) * sizeof *d->hit);
 	struct lang_index *li = &ix->lang[p->lang];
@@ -1204,7 +1208,13 @@ static void *S_write_lang(void *arg)
 			} else {
 				buf_puts(&js, ",\n");
 			}
-			buf_puts(&js, d->record);
+			size_t len;
+			char *rec = spool_get(lw->ix->spool, d->record, &len);
+			if (rec)
+				buf_add(&js, rec, len);
+			else
+				lw->rc = -1;
+			free(rec);
 			n_docs++;
 			flush = n_docs % SEARCH_RECORDS_PER_FILE == 0;
 		}

@@ -43,7 +43,9 @@ struct search_doc;
 /* The index of site s (search_free frees it).  0, or -1 after reporting
  * that a language's analyser cannot be made (a library or dictionary is
  * missing); *out is set either way. */
-int search_new(struct search **out, const struct site *s);
+struct spool;
+/* The records are kept in sp (spool.h) until search_write, not in memory. */
+int search_new(struct search **out, const struct site *s, struct spool *sp);
 void search_free(struct search *ix);
 
 /* The searchable part of page p with content HTML html, or NULL when the

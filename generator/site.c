@@ -206,6 +206,7 @@ struct scan {
 	struct site *s;
 	struct scan_job *jobs;
 	size_t n, cap;
+	size_t done;            /* files read (for the status line) */
 };
 
 /* Reads one page file: its front matter, checked.  Touches nothing shared
@@ -268,6 +269,8 @@ static void S_read_one(void *ud, size_t i, int worker)
 	struct scan *sc = ud;
 	struct scan_job *j = &sc->jobs[i];
 	j->p = S_read_page(sc->s, j->dir, j->file, j->name, j->lang);
+	size_t done = __atomic_add_fetch(&sc->done, 1, __ATOMIC_RELAXED);
+	diag_progress(done == sc->n, "toivo: reading pages, %zu/%zu", done, sc->n);
 }
 
 /* Reads the pages the walk found on every core, then adds them in the
