@@ -30,7 +30,7 @@ _toivo()
 
 	case $cmd in
 	build) opts="-s --site -o --out -j --jobs -q --quiet --help" ;;
-	check) opts="-s --site -j --jobs --help" ;;
+	check) opts="-s --site -j --jobs --strict --help" ;;
 	serve) opts="-s --site -o --out -j --jobs --port --bind --help" ;;
 	pdf) opts="-s --site -o --out -j --jobs -f --force -q --quiet --engine --help" ;;
 	publish) opts="-s --site -b --branch -r --remote -m --message --no-push -n --dry-run -f --force --allow-dirty --help" ;;

@@ -57,10 +57,13 @@ struct build {
 };
 
 /* Callbacks for the hooks: toivo.markdown and toivo.t. */
-static char *S_hook_markdown(void *ud, const char *md, size_t len)
+static char *S_hook_markdown(void *ud, const char *lang, const char *md, size_t len)
 {
 	const struct build *b = ud;
-	return markdown_simple(md, len, b->site->unsafe_html);
+	int k = b->site->n_langs;
+	while (lang && --k >= 0 && strcmp(b->site->langs[k].code, lang))
+		;
+	return markdown_simple(md, len, b->site, lang ? k : -1);
 }
 
 static const char *S_hook_translate(void *ud, const char *lang, const char *key)
@@ -351,6 +354,15 @@ static void S_sitemap(struct build *b)
 			buf_puts_html(&x, p->trans[k]->path);
 			buf_puts(&x, "\"/>");
 		}
+		/* x-default: where a reader whose language the site lacks goes,
+		 * the default language's page (as in the pages' own <head>). */
+		const struct page *def = p->trans[s->default_lang];
+		if (def) {
+			buf_puts(&x, "\n  <xhtml:link rel=\"alternate\" hreflang=\"x-default\" href=\"");
+			buf_puts_html(&x, s->base_url);
+			buf_puts_html(&x, def->path);
+			buf_puts(&x, "\"/>");
+		}
 		buf_puts(&x, "</url>\n");
 	}
 	buf_puts(&x, "</urlset>\n");
@@ -476,11 +488,15 @@ static void S_keep_pdfs(struct build *b)
 			free(pdf);
 		}
 	}
+	/* A warning once the site makes PDFs (toivo pdf ran: there is a
+	 * cache), for one missing or out of date is then a fault; before
+	 * that a note, so that a new site passes toivo check --strict. */
 	if (n_missing && b->opts->check)
-		diag_warn(s->config_path, 0, 0, "%zu print page%s no PDF, or one made before the page last changed (%s); "
-			  "run toivo pdf to make %s, then toivo build or toivo publish carries %s (docs/pdf.md)",
-			  n_missing, n_missing == 1 ? " has" : "s have", missing.data,
-			  n_missing == 1 ? "it" : "them", n_missing == 1 ? "it" : "them");
+		diag(is_dir(cache) ? DIAG_WARNING : DIAG_NOTE, s->config_path, 0, 0,
+		     "%zu print page%s no PDF, or one made before the page last changed (%s); "
+		     "run toivo pdf to make %s, then toivo build or toivo publish carries %s (docs/pdf.md)",
+		     n_missing, n_missing == 1 ? " has" : "s have", missing.data,
+		     n_missing == 1 ? "it" : "them", n_missing == 1 ? "it" : "them");
 	buf_free(&missing);
 	pdf_kept_free(k, n);
 	free(cache);
@@ -663,15 +679,16 @@ out:
 	}
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	double ms = (double)(t1.tv_sec - t0.tv_sec) * 1e3 + (double)(t1.tv_nsec - t0.tv_nsec) / 1e6;
-	if (errors) {
-		/* The errors printed: one fault hit by many pages is one. */
-		int shown = diag_errors_shown();
-		diag_line("toivo: %d error%s; %s left as it was\n", shown, shown == 1 ? "" : "s", o->out);
-		return 1;
-	}
-	if (!o->quiet)
-		diag_line("toivo: %zu pages in %.0f ms -> %s\n", pages, ms, o->out);
-	return 0;
+	/* toivo check says what it found itself: the output is a temporary folder. */
+	struct buf counts = BUF_INIT;
+	diag_counts(&counts);
+	if (errors && !o->check)
+		diag_line("toivo: %s; %s left as it was\n", counts.data, o->out);
+	else if (!errors && !o->quiet)
+		diag_line("toivo: %zu pages in %.0f ms -> %s%s%s\n", pages, ms, o->out,
+			  counts.len ? "; " : "", counts.data);
+	buf_free(&counts);
+	return errors ? 1 : 0;
 }
 
 static int S_begin_update(struct build *b)

@@ -13,7 +13,7 @@
 #include "diag.h"
 
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
-static int n_errors, n_shown, quiet_warnings;
+static int n_errors, n_shown, n_warnings_shown, quiet_warnings;
 static struct buf *capture;
 static char *root;              /* with a final '/', or NULL */
 static size_t root_len;
@@ -90,6 +90,8 @@ static void S_emit(enum diag_level level, struct buf *b)
 	if (S_first(S_hash(b->data, b->len))) {
 		if (level == DIAG_ERROR)
 			n_shown++;
+		else if (level == DIAG_WARNING)
+			n_warnings_shown++;
 		if (!(level == DIAG_WARNING && quiet_warnings)) {
 			S_unprogress();
 			fputs(b->data, stderr);
@@ -224,10 +226,27 @@ int diag_errors_shown(void)
 	return n;
 }
 
+int diag_warnings(void)
+{
+	pthread_mutex_lock(&lock);
+	int n = n_warnings_shown;
+	pthread_mutex_unlock(&lock);
+	return n;
+}
+
+void diag_counts(struct buf *b)
+{
+	int e = diag_errors_shown(), w = diag_warnings();
+	if (e)
+		buf_printf(b, "%d error%s", e, e == 1 ? "" : "s");
+	if (w)
+		buf_printf(b, "%s%d warning%s", e ? ", " : "", w, w == 1 ? "" : "s");
+}
+
 void diag_reset(void)
 {
 	pthread_mutex_lock(&lock);
-	n_errors = n_shown = 0;
+	n_errors = n_shown = n_warnings_shown = 0;
 	if (seen)
 		memset(seen, 0, cap_seen * sizeof *seen);
 	n_seen = 0;

@@ -47,6 +47,13 @@ void diag_progress_end(void);
  * them were printed (the same message is printed once). */
 int diag_errors(void);
 int diag_errors_shown(void);
+/* Number of different warnings reported since the last diag_reset() (the
+ * same warning twice is one, as it is printed once). */
+int diag_warnings(void);
+/* Appends the counts for a closing summary: "1 error, 2 warnings",
+ * "2 warnings", or nothing when there was no problem. */
+struct buf;
+void diag_counts(struct buf *b);
 /* Starts a new build: counts and the memory of printed messages. */
 void diag_reset(void);
 /* Paths under root (the site's folder) are shown relative to it: with root
@@ -56,7 +63,6 @@ void diag_set_root(const char *root);
 /* When quiet, warnings are counted but not printed. */
 void diag_set_quiet_warnings(int quiet);
 /* Also append every message to this buffer (for the serve overlay); NULL stops. */
-struct buf;
 void diag_capture(struct buf *b);
 
 #endif

@@ -2,9 +2,11 @@
 #include <stdbool.h>
 #include <string.h>
 
+#include "buf.h"
 #include "date.h"
 #include "diag.h"
 #include "frontmatter.h"
+#include "keys.h"
 #include "util.h"
 #include "value.h"
 #include "yamldoc.h"
@@ -64,6 +66,8 @@ static int S_check(struct value *fm, const char *path)
 	bad |= S_expect(fm, "reviewed", V_STR, path, "write a date as YYYY-MM-DD");
 	bad |= S_expect(fm, "translation_key", V_STR, path, "write a short name shared by the translations");
 	bad |= S_expect(fm, "layout", V_STR, path, "write the name of a layout in the theme");
+	bad |= S_expect(fm, "image", V_STR, path, "write a picture's file name, e.g. image: kansi.jpg");
+	bad |= S_expect(fm, "image_alt", V_STR, path, "write one sentence saying what the picture shows");
 	const struct value *al = value_get(fm, "aliases");
 	if (al && al->kind == V_STR) {
 		/* One alias written without brackets: make it a list. */
@@ -86,11 +90,28 @@ static int S_check(struct value *fm, const char *path)
 	static const char *const dates[] = { "date", "reviewed" };
 	for (size_t i = 0; i < sizeof dates / sizeof dates[0]; i++) {
 		const struct value *v = value_get(fm, dates[i]);
-		if (v && v->kind == V_STR && date_parse(v->u.str.s) == (time_t)-1) {
-			diag_error(path, v->line, v->col, "%s: '%s' is not a date of the calendar; write YYYY-MM-DD "
-				   "with a month from 01 to 12 and a day that the month has", dates[i], v->u.str.s);
-			bad = -1;
+		if (!v || v->kind == V_NULL || v->kind == V_LIST || v->kind == V_MAP ||
+		    (v->kind == V_STR && date_parse(v->u.str.s) != (time_t)-1))
+			continue;       /* a list or map was reported above */
+		/* A bare 2026 or 20260301 is a number to YAML, and no date either. */
+		struct buf shown = BUF_INIT;
+		bool calendar = false;
+		if (v->kind == V_STR) {
+			buf_puts(&shown, v->u.str.s);
+			date_check(v->u.str.s, &calendar);
+		} else {
+			value_to_text(&shown, v);
 		}
+		if (calendar)
+			diag_error(path, v->line, v->col, "%s: '%s' is not a date of the calendar; write YYYY-MM-DD "
+				   "with a month from 01 to 12 and a day that the month has, e.g. %s: 2026-03-01",
+				   dates[i], shown.data, dates[i]);
+		else
+			diag_error(path, v->line, v->col, "%s: '%s' is not a date; write it as YYYY-MM-DD (ISO 8601), "
+				   "e.g. %s: 2026-03-01, or with a time: %s: 2026-03-01T14:30",
+				   dates[i], shown.data, dates[i], dates[i]);
+		buf_free(&shown);
+		bad = -1;
 	}
 	const char *slug = value_string(value_get(fm, "slug"));
 	if (slug && (!*slug || strchr(slug, '/') || strchr(slug, '\\') ||
@@ -104,6 +125,7 @@ static int S_check(struct value *fm, const char *path)
 		diag_error(path, w->line, w->col, "weight is out of range; use a number between -1000000000 and 1000000000");
 		bad = -1;
 	}
+	keys_check_front(fm, path);
 	return bad;
 }
 

@@ -21,8 +21,9 @@ struct hooks;
 
 struct hooks_config {
 	const char *site_dir;           /* the site root: lua/ and content/data/ are under it */
-	/* HTML of a Markdown string (caller frees), for toivo.markdown(). */
-	char *(*markdown)(void *ud, const char *md, size_t len);
+	/* HTML of a Markdown string (caller frees), for toivo.markdown(), with
+	 * the renderer's own words in language lang (a code; NULL: unknown). */
+	char *(*markdown)(void *ud, const char *lang, const char *md, size_t len);
 	/* A UI string of language lang, or NULL, for toivo.t(). */
 	const char *(*translate)(void *ud, const char *lang, const char *key);
 	void *ud;

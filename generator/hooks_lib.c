@@ -20,6 +20,7 @@
 #include "diag.h"
 #include "hooks.h"
 #include "hooks_impl.h"
+#include "utf8.h"
 #include "util.h"
 #include "value.h"
 #include "vfs.h"
@@ -253,6 +254,34 @@ static int S_escape(lua_State *L)
 	return 1;
 }
 
+/* toivo.upper(s), toivo.lower(s): [-1, +1]; string.upper works byte by
+ * byte, so "äiti" became "äITI". */
+static int S_case(lua_State *L, bool upper)
+{
+	size_t len;
+	const char *s = luaL_checklstring(L, 1, &len);
+	struct hooks *h = hooks_of(L);
+	hooks_charge(h, len);
+	struct buf b = BUF_INIT;
+	utf8_case(&b, s, len, upper);
+	/* If pushing fails on memory, S_protect frees it. */
+	h->pending_mem = b.cap ? b.data : NULL;
+	lua_pushlstring(L, b.data, b.len);
+	h->pending_mem = NULL;
+	buf_free(&b);
+	return 1;
+}
+
+static int S_upper(lua_State *L)
+{
+	return S_case(L, true);
+}
+
+static int S_lower(lua_State *L)
+{
+	return S_case(L, false);
+}
+
 static int S_markdown(lua_State *L)
 {
 	struct hooks *h = hooks_of(L);
@@ -261,7 +290,7 @@ static int S_markdown(lua_State *L)
 	if (!h->cfg.markdown)
 		return luaL_error(L, "toivo.markdown is not available here");
 	hooks_charge(h, len * 16);
-	char *html = h->cfg.markdown(h->cfg.ud, s, len);
+	char *html = h->cfg.markdown(h->cfg.ud, h->cur_lang, s, len);
 	if (!html) {
 		lua_pushliteral(L, "");
 		return 1;
@@ -736,7 +765,7 @@ void hooks_open_toivo(lua_State *L)
 		{ "data", S_data }, { "escape", S_escape }, { "markdown", S_markdown },
 		{ "t", S_t }, { "lang", S_lang }, { "warn", S_warn }, { "error", S_error },
 		{ "format_number", S_format_number }, { "yaml", S_yaml }, { "keys", S_keys },
-		{ "text", S_text }, { "rows", S_rows },
+		{ "text", S_text }, { "rows", S_rows }, { "upper", S_upper }, { "lower", S_lower },
 		{ NULL, NULL }
 	};
 	luaL_newlib(L, toivo);

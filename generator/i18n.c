@@ -50,6 +50,9 @@ static int S_load(struct value *map, const char *path)
 	return r ? 1 : 0;
 }
 
+/* How many missing UI strings the warning names before it only counts. */
+#define I18N_NAMED 8
+
 int i18n_load(struct site *s)
 {
 	int errors = 0;
@@ -76,17 +79,26 @@ int i18n_load(struct site *s)
 		for (size_t i = 0; i < def->u.map.n; i++) {
 			if (value_get(m, def->u.map.keys[i]))
 				continue;
-			buf_printf(&missing, "%s'%s'", n++ ? ", " : "", def->u.map.keys[i]);
+			/* The first few name the kind of string; the count says
+			 * the rest (a new language lacks them all: 85). */
+			if (n < I18N_NAMED)
+				buf_printf(&missing, "%s'%s'", n ? ", " : "", def->u.map.keys[i]);
+			n++;
 			value_set(m, def->u.map.keys[i], value_copy(def->u.map.vals[i]));
 		}
 		if (n == 1)
 			diag_warn(s->config_path, 0, 0, "UI string %s is missing in language '%s'; add it to i18n/%s.yaml "
 				  "(using the %s text meanwhile)", missing.data, s->langs[k].code, s->langs[k].code,
 				  s->langs[s->default_lang].code);
-		else if (n > 1)
+		else if (n > 1) {
+			if (n > I18N_NAMED)
+				buf_printf(&missing, " and %d more", n - I18N_NAMED);
 			diag_warn(s->config_path, 0, 0, "%d UI strings are missing in language '%s' (%s); add them to i18n/%s.yaml "
-				  "(using the %s texts meanwhile; toivo new --lang writes the file with every string)",
-				  n, s->langs[k].code, missing.data, s->langs[k].code, s->langs[s->default_lang].code);
+				  "(the %s texts are shown meanwhile; 'toivo new --lang %s DIR' writes DIR/i18n/%s.yaml with "
+				  "every string to start from, see docs/languages.md)",
+				  n, s->langs[k].code, missing.data, s->langs[k].code, s->langs[s->default_lang].code,
+				  s->langs[k].code, s->langs[k].code);
+		}
 		buf_free(&missing);
 	}
 	return errors ? -1 : 0;

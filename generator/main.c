@@ -10,7 +10,7 @@ static const char usage[] =
 	"usage: toivo COMMAND [OPTIONS]     (no command: toivo build)\n"
 	"\n"
 	"  toivo build    [-s DIR] [-o OUT] [-j N]    build the site (default OUT: public/)\n"
-	"  toivo check    [-s DIR]                    links, anchors, translations, data\n"
+	"  toivo check    [-s DIR] [--strict]         links, anchors, translations, data\n"
 	"  toivo serve    [-s DIR] [--port N] [--bind ADDR]   preview with live reload\n"
 	"  toivo pdf      [-s DIR] [-o OUT] [-j N] [-f] [--engine chromium|weasyprint]\n"
 	"  toivo publish  [-s DIR] [--branch B] [--remote R] [--message M] [--no-push]\n"
@@ -39,12 +39,15 @@ static const struct {
 		   "  -s, --site DIR   the site's root folder (default: .)\n"
 		   "  -o, --out OUT    the output folder\n"
 		   "  -j, --jobs N     worker threads (default: one per core)\n"
-		   "  -q, --quiet      no summary line\n" },
-	{ "check", "usage: toivo check [-s DIR] [-j N]\n\n"
+		   "  -q, --quiet      no summary line and no status line on a terminal\n" },
+	{ "check", "usage: toivo check [-s DIR] [-j N] [--strict]\n\n"
 		   "Builds the site without writing it and reports broken links and anchors,\n"
-		   "missing and out-of-date translations and overdue reviews as errors.\n\n"
+		   "bad dates and data as errors; missing and out-of-date translations, overdue\n"
+		   "reviews, images without alt text and left-out raw HTML as warnings.  The last\n"
+		   "line counts them.  Exit 0 with warnings alone, 1 with errors.\n\n"
 		   "  -s, --site DIR   the site's root folder (default: .)\n"
-		   "  -j, --jobs N     worker threads (default: one per core)\n" },
+		   "  -j, --jobs N     worker threads (default: one per core)\n"
+		   "  --strict         warnings fail the check too (exit 1), for CI\n" },
 	{ "serve", "usage: toivo serve [-s DIR] [-o OUT] [-j N] [--port N] [--bind ADDR]\n\n"
 		   "Builds the site, serves it on http://127.0.0.1:1313/ and rebuilds on every\n"
 		   "change; open pages reload themselves, and problems show on the page.  A page\n"

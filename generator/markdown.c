@@ -13,6 +13,7 @@
 #include "diag.h"
 #include "hmap.h"
 #include "hooks.h"
+#include "i18n.h"
 #include "markdown.h"
 #include "site.h"
 #include "utf8.h"
@@ -62,15 +63,79 @@ static int S_opts(bool unsafe)
 	return CMARK_OPT_FOOTNOTES | (unsafe ? CMARK_OPT_UNSAFE : 0);
 }
 
-char *markdown_simple(const char *md, size_t len, bool unsafe)
+/* ------------------------------------------------------------------ */
+/* cmark-gfm's fixed English, in the page's language                  */
+/* ------------------------------------------------------------------ */
+
+/* The strings cmark-gfm writes into a page, each with its UI string
+ * (i18n/LANG.yaml) and cmark-gfm's own text for a language without it. */
+static const struct {
+	const char *from, *key, *fallback, *before, *after;
+} S_fixed[] = {
+	{ "<section class=\"footnotes\" data-footnotes>", "footnotes", "Footnotes",
+	  "<section class=\"footnotes\" data-footnotes aria-label=\"", "\">" },
+	{ "aria-label=\"Back to content\"", "footnote_back", "Back to content", "aria-label=\"", "\"" },
+	{ "<!-- raw HTML omitted -->", "raw_html_omitted", "raw HTML omitted", "<!-- ", " -->" },
+};
+enum { N_FIXED = sizeof S_fixed / sizeof S_fixed[0] };
+
+/* Appends text fit for an HTML comment: no "--" in it. */
+static void S_comment_text(struct buf *out, const char *t)
 {
-	cmark_parser *p = S_parser(unsafe);
+	for (; *t; t++)
+		if (!(*t == '-' && t[1] == '-'))
+			buf_putc(out, *t == '>' ? ' ' : *t);
+}
+
+/* Appends html with cmark-gfm's fixed strings in language lang.  In the
+ * text of a page these strings cannot occur as they are: cmark escapes
+ * '<' and '"' there, so only cmark itself writes them. */
+static void S_localize(struct buf *out, const char *html, const struct site *s, int lang)
+{
+	const char *next[N_FIXED];
+	for (size_t k = 0; k < N_FIXED; k++)
+		next[k] = strstr(html, S_fixed[k].from);
+	for (;;) {
+		size_t first = N_FIXED;
+		for (size_t k = 0; k < N_FIXED; k++)
+			if (next[k] && (first == N_FIXED || next[k] < next[first]))
+				first = k;
+		if (first == N_FIXED)
+			break;
+		buf_add(out, html, (size_t)(next[first] - html));
+		const char *t = s && lang >= 0 ? i18n_get(s, lang, S_fixed[first].key) : NULL;
+		buf_puts(out, S_fixed[first].before);
+		if (first == N_FIXED - 1)
+			S_comment_text(out, t ? t : S_fixed[first].fallback);
+		else
+			buf_puts_html(out, t ? t : S_fixed[first].fallback);
+		buf_puts(out, S_fixed[first].after);
+		html = next[first] + strlen(S_fixed[first].from);
+		next[first] = strstr(html, S_fixed[first].from);
+	}
+	buf_puts(out, html);
+}
+
+void markdown_html(struct buf *out, const struct markdown_job *job, cmark_node *node, int opts,
+		   cmark_llist *exts)
+{
+	char *html = cmark_render_html(node, opts, exts);
+	S_localize(out, html, job->site, job->page->lang);
+	free(html);
+}
+
+char *markdown_simple(const char *md, size_t len, const struct site *s, int lang)
+{
+	cmark_parser *p = S_parser(s->unsafe_html);
 	cmark_parser_feed(p, md, len);
 	cmark_node *doc = S_finish(p);
-	char *html = cmark_render_html(doc, S_opts(unsafe), cmark_parser_get_syntax_extensions(p));
+	char *html = cmark_render_html(doc, S_opts(s->unsafe_html), cmark_parser_get_syntax_extensions(p));
+	struct buf b = BUF_INIT;
+	S_localize(&b, html, s, lang);
+	free(html);
 	cmark_node_free(doc);
 	cmark_parser_free(p);
-	return html;
+	return buf_detach(&b, NULL);
 }
 
 /* ------------------------------------------------------------------ */
@@ -281,6 +346,7 @@ struct walk {
 	size_t n_dead, cap_dead;/* text chunks are still used by moved children */
 	struct hmap ids;
 	struct value *cur_h2;
+	int html_line;          /* the last line warned about raw HTML */
 };
 
 static void S_dead(struct walk *w, cmark_node *n)
@@ -385,6 +451,58 @@ static int S_codeblock(struct markdown_job *job, struct walk *w, cmark_node *n)
 	return r;
 }
 
+/* An image without alt text is skipped by screen readers as if it said
+ * nothing: a warning, unless the author marked it decorative with the alt
+ * text "-" (docs/content-conventions.md), which becomes alt="". */
+static void S_image(struct markdown_job *job, struct walk *w, cmark_node *n, const char *url, int line)
+{
+	struct buf alt = BUF_INIT;
+	markdown_plain(&alt, n);
+	const char *a = alt.data + strspn(alt.data, " \t\r\n");
+	size_t len = strlen(a);
+	while (len > 0 && strchr(" \t\r\n", a[len - 1]))
+		len--;
+	if (len == 1 && *a == '-') {
+		/* Unlinked, not freed: the walk may still hold a child ("[-](x)"). */
+		cmark_node *ch;
+		while ((ch = cmark_node_first_child(n))) {
+			cmark_node_unlink(ch);
+			S_dead(w, ch);
+		}
+	} else if (!len) {
+		diag_warn(job->page->src, line, 0, "image '%s' has no alt text, so screen readers skip it; "
+			  "say what it shows, ![what it shows](%s), or write ![-](%s) if it is only decoration",
+			  url, url, url);
+	}
+	buf_free(&alt);
+}
+
+/* Raw HTML is left out unless markdown.unsafe is set: say so, once a line.
+ * Comments are meant to be left out and pass without a word. */
+static void S_raw_html(struct markdown_job *job, struct walk *w, cmark_node *n, int line)
+{
+	const char *lit = cmark_node_get_literal(n);
+	if (!lit || job->site->unsafe_html || line == w->html_line)
+		return;
+	lit += strspn(lit, " \t\r\n");
+	if (!*lit || str_starts_with(lit, "<!--"))
+		return;
+	w->html_line = line;
+	/* The first tag, at most 40 bytes of it, cut between characters. */
+	size_t n_shown = strcspn(lit, "\r\n");
+	const char *gt = memchr(lit, '>', n_shown);
+	if (gt)
+		n_shown = (size_t)(gt - lit) + 1;
+	if (n_shown > 40) {
+		n_shown = 40;
+		while (n_shown > 0 && utf8_is_cont((unsigned char)lit[n_shown]))
+			n_shown--;
+	}
+	diag_warn(job->page->src, line, 0, "raw HTML '%.*s' is left out of the page, as markdown.unsafe is off; "
+		  "write it in Markdown, or set 'markdown: {unsafe: true}' in site.yaml if every author of the site is trusted",
+		  (int)n_shown, lit);
+}
+
 int markdown_render(struct buf *out, struct markdown_job *job)
 {
 	const struct page *pg = job->page;
@@ -410,7 +528,8 @@ int markdown_render(struct buf *out, struct markdown_job *job)
 		cmark_node *n = cmark_iter_get_node(it);
 		cmark_node_type t = cmark_node_get_type(n);
 		if (t == CMARK_NODE_HEADING || t == CMARK_NODE_CODE_BLOCK ||
-		    t == CMARK_NODE_LINK || t == CMARK_NODE_IMAGE) {
+		    t == CMARK_NODE_LINK || t == CMARK_NODE_IMAGE ||
+		    t == CMARK_NODE_HTML_BLOCK || t == CMARK_NODE_HTML_INLINE) {
 			todo = xgrow(todo, &cap_todo, n_todo, sizeof *todo);
 			todo[n_todo++] = n;
 		}
@@ -427,9 +546,15 @@ int markdown_render(struct buf *out, struct markdown_job *job)
 		case CMARK_NODE_CODE_BLOCK:
 			S_codeblock(job, &w, n);
 			break;
+		case CMARK_NODE_HTML_BLOCK:
+		case CMARK_NODE_HTML_INLINE:
+			S_raw_html(job, &w, n, cmark_node_get_start_line(n) + pg->body_line - 1);
+			break;
 		default: {
 			const char *url = cmark_node_get_url(n);
 			int line = cmark_node_get_start_line(n) + pg->body_line - 1;
+			if (cmark_node_get_type(n) == CMARK_NODE_IMAGE)
+				S_image(job, &w, n, url ? url : "", line);
 			char *nu = url ? S_resolve(job, url, line) : NULL;
 			if (nu) {
 				cmark_node_set_url(n, nu);
@@ -446,10 +571,7 @@ int markdown_render(struct buf *out, struct markdown_job *job)
 				     cmark_parser_get_syntax_extensions(p)) < 0)
 			job->errors++;
 	} else {
-		char *html = cmark_render_html(doc, S_opts(job->site->unsafe_html),
-					       cmark_parser_get_syntax_extensions(p));
-		buf_puts(out, html);
-		free(html);
+		markdown_html(out, job, doc, S_opts(job->site->unsafe_html), cmark_parser_get_syntax_extensions(p));
 	}
 	cmark_node_free(doc);
 	for (size_t i = 0; i < w.n_dead; i++)

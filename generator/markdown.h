@@ -41,8 +41,14 @@ void markdown_init(void);
 /* Renders job->page's body into out.  Fills job->toc, ids and links (the
  * caller frees them).  Returns 0, or -1 after reporting errors. */
 int markdown_render(struct buf *out, struct markdown_job *job);
-/* Plain Markdown to HTML (for toivo.markdown); the caller frees it. */
-char *markdown_simple(const char *md, size_t len, bool unsafe);
+/* Renders node as HTML into out, with the strings cmark-gfm writes in
+ * English (footnote labels, the note on left-out raw HTML) in the page's
+ * language (i18n/LANG.yaml); for render_tree callbacks. */
+void markdown_html(struct buf *out, const struct markdown_job *job, struct cmark_node *node, int opts,
+		   struct _cmark_llist *exts);
+/* Plain Markdown to HTML (for toivo.markdown), rendered like the site's
+ * pages in language lang (an index into s->langs); the caller frees it. */
+char *markdown_simple(const char *md, size_t len, const struct site *s, int lang);
 /* Makes a heading id from text: lower case, ä→a, ö→o, å→a, other
  * non-alphanumerics to single '-'.  Appends to out. */
 void markdown_slugify(struct buf *out, const char *text, size_t len);

@@ -9,6 +9,7 @@
 #include "date.h"
 #include "diag.h"
 #include "i18n.h"
+#include "og.h"
 #include "render.h"
 #include "srcdate.h"
 #include "template.h"
@@ -114,6 +115,11 @@ int render_env_init(struct render_env *env, struct site *s, bool serve)
 		value_set_str(v, "lang", s->langs[k].code);
 		env->site_val[k] = value_borrow(v);
 		env->strings[k] = value_borrow(value_copy(s->langs[k].strings));
+		/* The site's picture for sharing, once per language (its copy
+		 * sits beside each language's pages). */
+		env->og_image[k] = og_image_url(s, value_get(s->config, "image"), "", k, s->config_path);
+		const struct value *alt = value_get(s->config, "image_alt");
+		env->og_image_alt[k] = value_string(alt && alt->kind == V_MAP ? value_get(alt, s->langs[k].code) : alt);
 	}
 	S_share_lesson_pages(env);
 	S_share_nav(env);
@@ -131,6 +137,7 @@ void render_env_free(struct render_env *env)
 			env->strings[k]->borrowed = false;
 			value_free(env->strings[k]);
 		}
+		free(env->og_image[k]);
 	}
 	value_free(env->hook_site);
 	for (size_t i = 0; i < env->n_shared; i++) {
@@ -614,6 +621,8 @@ struct value *render_context(const struct render_env *env, const struct page *p,
 	value_set(c, "nav", S_nav(env, p));
 	S_translations(c, s, p);
 	value_set(c, "cite", S_cite(s, p, perma));
+	/* params belongs to the page map now; og reads it as the hooks left it. */
+	value_set(c, "og", og_context(s, p, params, env->og_image[p->lang], env->og_image_alt[p->lang]));
 	value_set(c, "build", value_map());
 	value_set(value_get(c, "build"), "date", render_date(env->build_time, lang));
 	value_set_bool(c, "serve", env->serve);

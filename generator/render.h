@@ -20,6 +20,8 @@ struct render_env {
 	struct hmap layouts;            /* layout name -> const struct tpl * */
 	struct value *site_val[SITE_MAX_LANGS];  /* "site" map per language, shared */
 	struct value *strings[SITE_MAX_LANGS];   /* "t" map per language, shared */
+	char *og_image[SITE_MAX_LANGS];          /* site.yaml image: as a URL, or NULL */
+	const char *og_image_alt[SITE_MAX_LANGS];   /* its image_alt, borrowed */
 	struct value *hook_site;        /* block.site for hooks */
 	struct hmap lesson_pages;       /* "lang\x1fdir" -> module.pages shared by the lessons there */
 	struct hmap nav_shared;         /* "lang\x1fdepth" -> nav entries seen from that depth */

@@ -12,6 +12,7 @@
 #include "buf.h"
 #include "diag.h"
 #include "frontmatter.h"
+#include "keys.h"
 #include "pool.h"
 #include "name.h"
 #include "site.h"
@@ -84,6 +85,7 @@ static int S_config(struct site *s)
 		return -1;
 	}
 	s->config = c;
+	keys_check_site(c, s->config_path);
 	int bad = 0;
 	const struct value *langs = value_get(c, "languages");
 	if (!langs) {
@@ -199,6 +201,7 @@ struct scan_job {
 	char *dir, *file, *name;
 	int lang;
 	bool deck;              /* slides.LANG.md in a folder: a deck, not a page */
+	bool draft;             /* a draft, not loaded */
 	struct page *p;         /* the page, or NULL (a draft, or a problem reported) */
 };
 
@@ -210,8 +213,10 @@ struct scan {
 };
 
 /* Reads one page file: its front matter, checked.  Touches nothing shared
- * but diag, so the files are read in parallel. */
-static struct page *S_read_page(const struct site *s, const char *dir, const char *file, const char *name, int lang)
+ * but diag, so the files are read in parallel.  NULL for a draft (*draft
+ * set) or after reporting a problem. */
+static struct page *S_read_page(bool *draft, const struct site *s, const char *dir, const char *file,
+				const char *name, int lang)
 {
 	char *rel = *dir ? xasprintf("content/%s/%s", dir, file) : xasprintf("content/%s", file);
 	char *full = path_join(s->root, rel);
@@ -230,6 +235,7 @@ static struct page *S_read_page(const struct site *s, const char *dir, const cha
 	if (frontmatter_parse(&fm, &off, &body_line, text, len, rel) < 0)
 		goto out;
 	if (value_truthy(value_get(fm, "draft"))) {
+		*draft = true;
 		value_free(fm);
 		goto out;
 	}
@@ -268,7 +274,7 @@ static void S_read_one(void *ud, size_t i, int worker)
 {
 	struct scan *sc = ud;
 	struct scan_job *j = &sc->jobs[i];
-	j->p = S_read_page(sc->s, j->dir, j->file, j->name, j->lang);
+	j->p = S_read_page(&j->draft, sc->s, j->dir, j->file, j->name, j->lang);
 	size_t done = __atomic_add_fetch(&sc->done, 1, __ATOMIC_RELAXED);
 	diag_progress(done == sc->n, "toivo: reading pages, %zu/%zu", done, sc->n);
 }
@@ -293,6 +299,10 @@ static void S_read_pages(struct scan *sc)
 			s->pages = xgrow(s->pages, &s->cap_pages, s->n_pages, sizeof *s->pages);
 			s->pages[s->n_pages++] = p;
 			hmap_put(&s->by_src, p->src, p);
+		} else if (!j->deck && !*j->dir && !strcmp(j->name, "_index")) {
+			/* site_link must not call a home page with a reported
+			 * problem missing: that would be a second error for one fault. */
+			s->langs[j->lang].home_unloaded = j->draft ? 2 : 1;
 		}
 		free(j->dir);
 		free(j->file);
@@ -340,7 +350,7 @@ static void S_scan(struct scan *sc, const char *dir, int depth)
 			if (lang >= 0) {
 				sc->jobs = xgrow(sc->jobs, &sc->cap, sc->n, sizeof *sc->jobs);
 				bool deck = *dir && !strcmp(name, "slides");
-				sc->jobs[sc->n++] = (struct scan_job){ xstrdup(dir), xstrdup(names[i]), name, lang, deck, NULL };
+				sc->jobs[sc->n++] = (struct scan_job){ xstrdup(dir), xstrdup(names[i]), name, lang, deck, false, NULL };
 				name = NULL;
 			} else if (lang == -2) {
 				diag_warn(path, 0, 0, "Markdown file without a known language; name it NAME.%s.md", s->langs[0].code);
@@ -545,11 +555,18 @@ int site_link(struct site *s)
 			s->langs[p->lang].home = p;
 	}
 	for (int k = 0; k < s->n_langs; k++) {
-		if (!s->langs[k].home) {
+		if (s->langs[k].home || s->langs[k].home_unloaded == 1) {
+			continue;       /* loaded, or its problem is reported already */
+		} else if (s->langs[k].home_unloaded == 2) {
+			char *src = xasprintf("content/_index.%s.md", s->langs[k].code);
+			diag_error(src, 0, 0, "the home page of language '%s' is a draft, and every language needs one; "
+				   "remove 'draft: true' from it", s->langs[k].code);
+			free(src);
+		} else {
 			diag_error("content", 0, 0, "no home page for language '%s'; create content/_index.%s.md",
 				   s->langs[k].code, s->langs[k].code);
-			errors++;
 		}
+		errors++;
 	}
 	for (size_t i = 0; i < s->n_pages; i++) {
 		struct page *p = s->pages[i];

@@ -66,6 +66,9 @@ struct lang {
 	char *description;
 	struct value *strings;  /* UI strings (map), theme + site overrides */
 	struct page *home;
+	/* content/_index.LANG.md is there but not loaded: a problem in it was
+	 * reported (1), or it is a draft (2); 0 when it loaded or is missing. */
+	int home_unloaded;
 };
 
 struct site {

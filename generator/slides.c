@@ -221,9 +221,7 @@ int slides_tree(struct markdown_job *job, cmark_node *doc, int opts, cmark_llist
 			markdown_plain(&sl.title, n);
 			sl.titled = true;
 		}
-		char *html = cmark_render_html(n, opts, exts);
-		buf_puts(sl.in_notes ? &sl.notes : &sl.body, html);
-		free(html);
+		markdown_html(sl.in_notes ? &sl.notes : &sl.body, job, n, opts, exts);
 	}
 	S_slide_end(&sl, job, list);
 	S_check_separators(job, seps, n_seps);

@@ -14,6 +14,12 @@ size_t utf8_valid_len(const char *text, size_t len);
  * path:line:col (the column counted in characters). */
 int utf8_check(const char *text, size_t len, const char *path);
 
+struct buf;
+/* Appends text in upper case (upper) or lower case, character by
+ * character as Unicode maps them ("äiti" -> "ÄITI"; "ß" stays, having no
+ * one-letter upper case).  Bytes that are not valid UTF-8 are kept. */
+void utf8_case(struct buf *out, const char *text, size_t len, bool upper);
+
 /* The length of the sequence a lead byte starts (1 for ASCII and for a
  * stray continuation byte, so a loop always moves on). */
 static inline size_t utf8_len(unsigned char lead)

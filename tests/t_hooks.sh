@@ -453,3 +453,22 @@ check "planform: field label from the UI strings" grep -q '<label class="planfor
 check "planform: field label from the plan" grep -q '<label class="planform-label" for="plan-[0-9]*-date">Date</label>' "$EN"
 check "planform: part heading and questions" grep -q '<li>what I dream of</li>' "$EN"
 check "planform: lined writing space" grep -q '<div class="write-space" style="min-height: 6.5rem" aria-hidden="true"></div>' "$FI"
+
+# --- toivo.upper and toivo.lower: letters beyond ASCII ------------------------
+reset_pages
+cat > "$S/lua/case.lua" <<'LUA'
+return { codeblocks = { case = function(block)
+  local up = toivo.upper(block.text)
+  return '<p class="case">up=[' .. up .. '] down=[' .. toivo.lower(up) ..
+    '] lua=[' .. string.upper(block.text) .. '] bad=[' .. toivo.upper("a\255b") .. ']</p>'
+end } }
+LUA
+page_fi '```case
+äiti öljy åland éclair über šakki žurnaali ÿ ß ı ok
+```'
+run_toivo build -s "$S"
+[ "$rc" = 0 ] && ok "a hook using toivo.upper and toivo.lower builds" || nok "a hook using toivo.upper and toivo.lower builds" "$(cat "$T/err")"
+check "toivo.upper: Finnish and other Latin letters" grep -q 'up=\[ÄITI ÖLJY ÅLAND ÉCLAIR ÜBER ŠAKKI ŽURNAALI Ÿ ß I OK' "$FI"
+check "toivo.lower: back to lower case" grep -q 'down=\[äiti öljy åland éclair über šakki žurnaali ÿ ß i ok' "$FI"
+check "string.upper still changes ASCII only (why toivo.upper exists)" grep -q 'lua=\[äITI öLJY åLAND éCLAIR üBER šAKKI žURNAALI' "$FI"
+check "toivo.upper keeps a byte that is not UTF-8" grep -q "bad=\[A$(printf '\377')B\]" "$FI"

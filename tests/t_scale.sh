@@ -21,7 +21,7 @@ YAML
 	awk -v n="$2" -v d="$1/content/iso" 'BEGIN {
 		for (i = 1; i <= n; i++) {
 			f = sprintf("%s/l%05d.fi.md", d, i)
-			printf "---\ntitle: \"Oppitunti %d\"\nweight: %d\ndate: 2021-04-17\ntranslationKey: \"l%d\"\n---\n\n## Osa %d\n\nTeksti [seuraava](/fi/iso/l%05d/), ~~vanha~~ ja www.example.org.\n", i, i, i, i, (i % n) + 1 > f
+			printf "---\ntitle: \"Oppitunti %d\"\nweight: %d\ndate: 2021-04-17\ntranslation_key: \"l%d\"\n---\n\n## Osa %d\n\nTeksti [seuraava](/fi/iso/l%05d/), ~~vanha~~ ja www.example.org.\n", i, i, i, i, (i % n) + 1 > f
 			close(f)
 		}
 	}'

@@ -48,10 +48,13 @@ static void S_put(const char *rel, const char *text)
 	free(p);
 }
 
-static char *S_md(void *ud, const char *md, size_t len)
+static char *S_md(void *ud, const char *lang, const char *md, size_t len)
 {
 	(void)ud;
-	return markdown_simple(md, len, false);
+	int k = S_site->n_langs;
+	while (lang && --k >= 0 && strcmp(S_site->langs[k].code, lang))
+		;
+	return markdown_simple(md, len, S_site, lang ? k : -1);
 }
 
 static const char *S_tr(void *ud, const char *lang, const char *key)

@@ -36,5 +36,13 @@ int main(void)
 	unit_check(date_parse("22.11.2026") == (time_t)-1, "the Finnish way of writing is not the ISO form");
 	unit_check(date_parse("2023-11-14x") == (time_t)-1, "trailing text is not a date");
 	unit_check(date_parse("") == (time_t)-1 && date_parse(NULL) == (time_t)-1, "empty and NULL are not dates");
+	unit_check(date_parse("2026-11-22T14:30") == p && date_parse("2026-11-22 14:30:05+02:00") == p &&
+		   date_parse("2026-11-22T14:30:05.25Z") == p, "an ISO 8601 time after the day is the same day");
+	unit_check(date_parse("2026-11-22T24:00") == (time_t)-1 && date_parse("2026-11-22T14") == (time_t)-1 &&
+		   date_parse("2026-11-22T14:30+") == (time_t)-1 && date_parse(" 2026-11-22") == (time_t)-1 &&
+		   date_parse("+2026-11-22") == (time_t)-1, "a bad time, a sign or a space is not a date");
+	bool cal = false;
+	unit_check(date_check("2026-02-30", &cal) == (time_t)-1 && cal, "2026-02-30 has the form, not the day");
+	unit_check(date_check("eilen", &cal) == (time_t)-1 && !cal, "eilen has not even the form");
 	return unit_done();
 }

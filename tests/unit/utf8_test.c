@@ -1,5 +1,6 @@
 /* utf8_test.c - UTF-8: what is valid, where the first bad byte is, and
  * how it is reported. */
+#include "buf.h"
 #include "unit.h"
 #include "utf8.h"
 
@@ -24,5 +25,17 @@ int main(void)
 	unit_check(utf8_len('a') == 1 && utf8_len(0xc3) == 2 && utf8_len(0xe2) == 3 && utf8_len(0xf0) == 4 &&
 		   utf8_len(0x80) == 1, "sequence lengths from the lead byte; a stray continuation byte moves on by one");
 	unit_check(utf8_is_cont(0xa4) && !utf8_is_cont('a') && !utf8_is_cont(0xc3), "continuation bytes");
+
+	/* toivo.upper and toivo.lower: by character, not by byte. */
+	struct buf b = BUF_INIT;
+	utf8_case(&b, "äiti öljy åland šakki ÿ", strlen("äiti öljy åland šakki ÿ"), true);
+	unit_str(b.data, "ÄITI ÖLJY ÅLAND ŠAKKI Ÿ", "upper case of Finnish and other Latin letters");
+	buf_truncate(&b, 0);
+	utf8_case(&b, "ÄITI Ž İ", strlen("ÄITI Ž İ"), false);
+	unit_str(b.data, "äiti ž i", "lower case, İ by its one-letter mapping");
+	buf_truncate(&b, 0);
+	utf8_case(&b, "a\xff" "b\xc3", 4, true);
+	unit_check(b.len == 4 && !memcmp(b.data, "A\xff" "B\xc3", 4), "bytes that are not UTF-8 are kept, ASCII still changes");
+	buf_free(&b);
 	return unit_done();
 }
