@@ -7,6 +7,7 @@
 #include "cmd.h"
 #include "diag.h"
 #include "serve.h"
+#include "serve_watch.h"
 #include "util.h"
 
 /* "--port=N" or "--port N": the value, advancing *i; NULL when missing. */
@@ -47,13 +48,12 @@ static bool S_loopback(const char *addr)
  * trigger the next. */
 static bool S_out_inside_watched(const char *root, const char *out)
 {
-	static const char *const watched[] = { "content", "themes", "lua", "i18n", "static", "layouts", "partials", "assets" };
 	char *rr = realpath(root, NULL);
 	char *parent = path_dir(out);
 	char *rp = realpath(*parent ? parent : ".", NULL);
 	bool inside = false;
-	for (size_t i = 0; rr && rp && i < sizeof watched / sizeof watched[0]; i++) {
-		char *w = path_join(rr, watched[i]);
+	for (size_t i = 0; rr && rp && serve_watch_folders[i]; i++) {
+		char *w = path_join(rr, serve_watch_folders[i]);
 		size_t n = strlen(w);
 		if (!strncmp(rp, w, n) && (rp[n] == '/' || rp[n] == '\0'))
 			inside = true;

@@ -29,8 +29,9 @@ struct pending {
 	char *who;
 };
 
-/* The real path of p, which may not exist yet: its folder's real path and
- * its name.  NULL when the folder does not exist either. */
+/* The real path of p, whose last folders may not exist yet (-o
+ * content/new/out): the real path of the deepest folder that exists, and
+ * the names below it.  NULL when no folder of it exists. */
 static char *S_real(const char *p)
 {
 	char *r = realpath(p, NULL);
@@ -41,9 +42,10 @@ static char *S_real(const char *p)
 	while (n > 1 && c[n - 1] == '/')
 		c[--n] = '\0';
 	char *dir = path_dir(c);
-	char *rd = realpath(*dir ? dir : ".", NULL);
 	const char *base = strrchr(c, '/');
 	base = base ? base + 1 : c;
+	/* "/" and "." exist, so this ends. */
+	char *rd = *dir && strcmp(dir, c) ? S_real(dir) : realpath(*dir ? dir : ".", NULL);
 	char *full = rd ? path_join(rd, base) : NULL;
 	free(rd);
 	free(dir);

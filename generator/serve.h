@@ -1,5 +1,6 @@
 /* serve.h - toivo serve: a preview server that rebuilds on change and
- * reloads the browser.  See serve.c for the design. */
+ * reloads the browser.  See serve.c for the design and the parts
+ * (serve_http, serve_watch, serve_reload). */
 #ifndef TOIVO_SERVE_H
 #define TOIVO_SERVE_H
 
@@ -15,14 +16,5 @@ struct serve_opts {
  * status: 0 after a clean shutdown, 1 when the server cannot start (the
  * port is in use, ...). */
 int serve_run(const struct serve_opts *o);
-
-/* The Content-Type for a file name ("a/b.css" -> "text/css; charset=utf-8"). */
-const char *serve_content_type(const char *name);
-
-/* Turns the raw (still percent-encoded) request path into a relative path
- * inside the output folder: "/fi/a%20b/" -> "fi/a b" with *dir set.
- * Returns NULL (request refused) for "..", NUL bytes, bad escapes, a path
- * that does not start with '/'.  The caller frees the result. */
-char *serve_clean_path(const char *raw, int *dir);
 
 #endif

@@ -104,7 +104,7 @@ grep -q "^site.yaml:7:11: warning: unknown key 'pdf.timout' in site.yaml; did yo
 	ok "an unknown nested key is named with its map" || nok "an unknown nested key is named with its map" "$(cat "$T/err")"
 grep -q "unknown key 'värit' in site.yaml; toivo does not read it: remove it" "$T/err" &&
 	ok "a key like no known one says to remove it" || nok "a key like no known one says to remove it" "$(cat "$T/err")"
-[ "$(grep -c warning "$T/err")" = 3 ] && ok "one warning per unknown key" || nok "one warning per unknown key" "$(cat "$T/err")"
+[ "$(grep -c ": warning:" "$T/err")" = 3 ] && ok "one warning per unknown key" || nok "one warning per unknown key" "$(cat "$T/err")"
 
 new_site "$T/fm"
 printf -- '---\ntitle: "Eka"\nweigth: 1\nTitle: "x"\nkuvaaja: "oma avain"\ndata: 3\n---\n\nTeksti.\n' > "$T/fm/content/mod/eka.fi.md"

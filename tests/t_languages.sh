@@ -14,7 +14,7 @@ sed -i 's/^languages: .*/languages: [fi, en, sv]/' "$S/site.yaml"
 printf -- '---\ntitle: "Hem"\n---\n\nHemsida.\n' > "$S/content/_index.sv.md"
 run_toivo build -s "$S"
 nkeys=$(grep -c '^[a-z_]*:' "$ROOT/themes/default/i18n/en.yaml")
-n=$(grep -c warning "$T/err")
+n=$(grep -c ": warning:" "$T/err")
 [ "$rc" = 0 ] && [ "$n" = 1 ] && ok "a new language without strings: one warning" || nok "a new language without strings: one warning" "exit $rc; $n warnings; $(cat "$T/err")"
 grep -q "warning: $nkeys UI strings are missing in language 'sv' ('language_name', " "$T/err" &&
 	ok "the warning counts every missing string and names the first" || nok "the warning counts every missing string" "want $nkeys; $(cat "$T/err")"
@@ -38,7 +38,7 @@ check "the Swedish page shows the file's texts" grep -q 'Skip to content' "$S/pu
 sed -i 's/^skip_to_content: .*/skip_to_content: "Hoppa till innehållet"/; /^search_label:/d' "$S/i18n/sv.yaml"
 run_toivo build -s "$S"
 check "a translated string is used" grep -q 'Hoppa till innehållet' "$S/public/sv/index.html"
-[ "$(grep -c warning "$T/err")" = 1 ] && grep -q "UI string 'search_label' is missing in language 'sv'; add it to i18n/sv.yaml" "$T/err" &&
+[ "$(grep -c ": warning:" "$T/err")" = 1 ] && grep -q "UI string 'search_label' is missing in language 'sv'; add it to i18n/sv.yaml" "$T/err" &&
 	ok "one string taken out: one warning naming it" || nok "one string taken out: one warning naming it" "$(cat "$T/err")"
 check "... and the default language's text stands in" grep -q '>Hae sivustolta<' "$S/public/sv/index.html"
 check "og:locale of the new language" grep -q '<meta property="og:locale" content="sv_SE">' "$S/public/sv/index.html"

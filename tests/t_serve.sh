@@ -28,6 +28,14 @@ run_toivo serve -s "$T/nosite" --port "$(free_port)"
 [ "$rc" = 1 ] && grep -q 'site.yaml not found' "$T/err" && ok "serve without a site exits 1" ||
 	nok "serve without a site exits 1" "exit $rc; $(cat "$T/err")"
 
+# An output folder inside a watched folder would rebuild for ever.
+new_site "$T/w"
+for o in content/pub static themes lua; do
+	run_toivo serve -s "$T/w" -o "$T/w/$o" --port "$(free_port)"
+	[ "$rc" = 2 ] && grep -q 'inside a folder that is watched' "$T/err" && ok "serve -o $o (watched) exits 2" ||
+		nok "serve -o $o (watched) exits 2" "exit $rc; $(cat "$T/err")"
+done
+
 # --- start -------------------------------------------------------------------
 S=$T/s
 new_site "$S"

@@ -83,6 +83,9 @@ int main(void)
 	mkdir_p(cdir);
 	free(cdir);
 	unit_check(output_check_place(content, dir) < 0, "a folder inside content/ is refused");
+	char *deep = path_join(dir, "content/new/er/public");
+	unit_check(output_check_place(deep, dir) < 0, "a folder below content/ whose folders do not exist yet is refused");
+	free(deep);
 	unit_captured();
 	unit_check(output_check_place(out, dir) == 0, "a previous output folder is fine");
 	rm_rf(dir);
