@@ -35,7 +35,7 @@ _toivo()
 	pdf) opts="-s --site -o --out -j --jobs -f --force -q --quiet --engine --help" ;;
 	publish) opts="-s --site -b --branch -r --remote -m --message --no-push -n --dry-run -f --force --allow-dirty --help" ;;
 	new) opts="--lang --title --help" ;;
-	template) opts="--help" ;;
+	template) opts="--list -s --site --help" ;;
 	clean) opts="-s --site --output --help" ;;
 	*) return ;;
 	esac

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
 #include <time.h>
 
 #include "buf.h"
@@ -18,6 +19,7 @@
 #include "i18n.h"
 #include "markdown.h"
 #include "output.h"
+#include "pdf.h"
 #include "pool.h"
 #include "print.h"
 #include "render.h"
@@ -26,6 +28,7 @@
 #include "slides.h"
 #include "spool.h"
 #include "template.h"
+#include "theme.h"
 #include "util.h"
 #include "value.h"
 #include "vfs.h"
@@ -45,6 +48,12 @@ struct build {
 	struct search_doc **search; /* per page: its searchable part, or NULL */
 	size_t done;            /* pages rendered (for the status line) */
 	double render_at;       /* diag_progress_seconds() when rendering began */
+	/* Pages that link to their print page and PDF (the course's home, the
+	 * modules) are written last, once the build knows which PDFs it keeps
+	 * (S_keep_pdfs): per page, its context until then, or NULL. */
+	struct value **deferred;
+	bool deferring;         /* while the pages are rendered in parallel */
+	long long *pdf_size;    /* per page: the size of its PDF in the output, or -1 */
 };
 
 /* Callbacks for the hooks: toivo.markdown and toivo.t. */
@@ -64,6 +73,27 @@ static const char *S_hook_translate(void *ud, const char *lang, const char *key)
 		if (!strcmp(b->site->langs[k].code, lang))
 			return i18n_get(b->site, k, key);
 	return NULL;
+}
+
+/* Renders the context of a page through its layout into the output. */
+static void S_write_page_ctx(struct build *b, const struct page *p, struct value *ctx)
+{
+	const struct tpl *t = render_layout(&b->env, render_layout_name(p));
+	struct buf out = BUF_INIT;
+	if (t && tpl_render(&out, t, ctx) == 0) {
+		char *rel = xasprintf("%sindex.html", p->path);
+		output_write(&b->out, rel, out.data, out.len, p->src);
+		free(rel);
+	}
+	buf_free(&out);
+}
+
+/* Writes a deferred page, linking its PDF when the output has one. */
+static void S_write_page(struct build *b, const struct page *p)
+{
+	struct value *ctx = b->deferred[p->index];
+	render_print_links(ctx, &b->env, p, b->pdf_size[p->index]);
+	S_write_page_ctx(b, p, ctx);
 }
 
 /* Renders a page, or a deck (site->decks: its index is past the pages)
@@ -114,14 +144,14 @@ static void S_render_page(struct build *b, struct hooks *h, struct page *p)
 	struct value *ctx = render_context(env, p, buf_detach(&html, NULL), job.toc, pc);
 	if (deck)
 		slides_context(ctx, env, p, slides);
-	const struct tpl *t = render_layout(env, render_layout_name(p));
-	struct buf out = BUF_INIT;
-	if (t && tpl_render(&out, t, ctx) == 0) {
-		char *rel = xasprintf("%sindex.html", p->path);
-		output_write(&b->out, rel, out.data, out.len, p->src);
-		free(rel);
+	if (b->deferred && !deck && render_has_print(env, p)) {
+		value_free(b->deferred[p->index]);
+		b->deferred[p->index] = ctx;
+		if (!b->deferring)
+			S_write_page(b, p);
+		return;
 	}
-	buf_free(&out);
+	S_write_page_ctx(b, p, ctx);
 	value_free(ctx);
 }
 
@@ -357,10 +387,8 @@ static void S_copy_one(void *ud, const char *full, const char *rel)
 static void S_files(struct build *b)
 {
 	struct site *s = b->site;
-	char *assets = xasprintf("%s/assets", s->theme_dir);
 	struct copy_ctx c = { b, "assets/", OUTPUT_THEME_COPY };
-	vfs_walk(assets, S_copy_one, &c);
-	free(assets);
+	theme_walk(s->themes, "assets", S_copy_one, &c);
 	char *st = path_join(s->root, "static");
 	c.prefix = "";
 	c.kind = OUTPUT_COPY;
@@ -414,6 +442,75 @@ static void S_phase(const char *name, double *t)
 	cpu0 = cpu;
 }
 
+static bool S_has(void *ud, const char *rel)
+{
+	return output_has(ud, rel);
+}
+
+/* The PDFs that toivo pdf made (they are in the site's PDF cache) whose
+ * print page, and every file it loaded, are the same in this build: each
+ * is put into the output beside its print page, and its size noted for
+ * the page that links it.  A PDF whose print page changed is left out,
+ * never shown out of date.  toivo check warns about print pages without a
+ * PDF.  toivo serve keeps none: its one-page rebuilds would not know
+ * when one went out of date. */
+static void S_keep_pdfs(struct build *b)
+{
+	const struct site *s = b->site;
+	if (b->opts->serve || !b->html || diag_errors())
+		return;
+	const struct value *al = value_path(s->config, "pdf.allow_remote");
+	char **allow = xcalloc(al && al->kind == V_LIST ? al->u.list.n + 1 : 1, sizeof *allow);
+	size_t n_allow = 0;
+	for (size_t i = 0; al && al->kind == V_LIST && i < al->u.list.n; i++)
+		if (value_string(al->u.list.items[i]))
+			allow[n_allow++] = (char *)value_string(al->u.list.items[i]);
+	char *cache = path_join(b->opts->root, ".toivo-cache/pdf");
+	struct pdf_kept *k;
+	size_t n = pdf_keep_list(&k, b->out.stage, cache, allow, n_allow, S_has, &b->out);
+	struct buf missing = BUF_INIT;
+	size_t n_missing = 0;
+	for (size_t i = 0; i < n; i++) {
+		struct stat st;
+		if (!k[i].cached || stat(k[i].cached, &st) < 0 ||
+		    output_copy(&b->out, k[i].pdf, k[i].cached, s->config_path, OUTPUT_COPY) < 0) {
+			char *dir = path_dir(k[i].html);
+			buf_printf(&missing, "%s%s/", n_missing++ ? ", " : "", dir);
+			free(dir);
+			continue;
+		}
+		for (size_t j = 0; j < s->n_pages; j++) {
+			if (!b->deferred[j])
+				continue;
+			char *pdf = site_pdf_path(s->pages[j]);
+			if (!strcmp(pdf, k[i].pdf))
+				b->pdf_size[j] = (long long)st.st_size;
+			free(pdf);
+		}
+	}
+	/* A warning once the site makes PDFs (toivo pdf ran: there is a
+	 * cache), for one missing or out of date is then a fault; before
+	 * that a note, so that a new site passes toivo check --strict. */
+	if (n_missing && b->opts->check)
+		diag(is_dir(cache) ? DIAG_WARNING : DIAG_NOTE, s->config_path, 0, 0,
+		     "%zu print page%s no PDF, or one made before the page last changed (%s); "
+		     "run toivo pdf to make %s, then toivo build or toivo publish carries %s (docs/pdf.md)",
+		     n_missing, n_missing == 1 ? " has" : "s have", missing.data,
+		     n_missing == 1 ? "it" : "them", n_missing == 1 ? "it" : "them");
+	buf_free(&missing);
+	pdf_kept_free(k, n);
+	free(cache);
+	free(allow);
+}
+
+/* Writes the pages held back for S_keep_pdfs. */
+static void S_write_deferred(struct build *b)
+{
+	for (size_t i = 0; b->deferred && i < b->site->n_pages; i++)
+		if (b->deferred[i])
+			S_write_page(b, b->site->pages[i]);
+}
+
 /* What a page's body feeds besides its own page: print pages, the sitemap
  * (dates), the search indexes and done hooks.  Shared by the whole build
  * and build_update_site. */
@@ -448,6 +545,10 @@ void build_free(struct build *b)
 			hooks_free(b->hooks[i]);
 	free(b->hooks);
 	free(b->html);
+	for (size_t i = 0; b->deferred && i < pages; i++)
+		value_free(b->deferred[i]);
+	free(b->deferred);
+	free(b->pdf_size);
 	for (size_t i = 0; b->search && i < pages; i++)
 		search_doc_free(b->search[i]);
 	free(b->search);
@@ -517,8 +618,13 @@ int build_run_keep(const struct build_opts *o, struct build **keep)
 	free(sdir);
 	if (!b->spool || search_new(&b->index, b->site, b->spool) < 0)
 		goto out;
-	if (render_layout(&b->env, "print"))
+	if (render_layout(&b->env, "print")) {
 		b->html = xcalloc(n + 1, sizeof *b->html);
+		b->deferred = xcalloc(n + 1, sizeof *b->deferred);
+		b->pdf_size = xcalloc(n + 1, sizeof *b->pdf_size);
+		for (size_t i = 0; i < n; i++)
+			b->pdf_size[i] = -1;
+	}
 	int jobs = o->jobs > 0 ? o->jobs : cpu_count();
 	if ((size_t)jobs > n)
 		jobs = n > 0 ? (int)n : 1;
@@ -535,8 +641,10 @@ int build_run_keep(const struct build_opts *o, struct build **keep)
 			goto out;
 	}
 	b->render_at = diag_progress_seconds();
+	b->deferring = true;
 	if (pool_run(n + b->site->n_decks, jobs, S_work, b) < jobs)
 		diag_error(NULL, 0, 0, "cannot start %d worker threads; build with fewer jobs (-j 1)", jobs);
+	b->deferring = false;
 	S_phase("render", &tp);
 
 	diag_progress(1, "toivo: redirects, 404 pages and files");
@@ -546,6 +654,8 @@ int build_run_keep(const struct build_opts *o, struct build **keep)
 	S_aliases(b);
 	S_files(b);
 	S_site_files(b);
+	S_keep_pdfs(b);
+	S_write_deferred(b);
 	S_phase("extras", &tp);
 	check_site(b->site, b->ids, b->links, o->check);
 	S_phase("check", &tp);
@@ -645,4 +755,24 @@ int build_update_site(struct build *b, size_t *changed)
 		return -1;
 	*changed = b->out.changed;
 	return 0;
+}
+
+int build_link_pdfs(struct build *b)
+{
+	if (!b->deferred)
+		return 0;
+	if (S_begin_update(b) < 0)
+		return -1;
+	for (size_t i = 0; i < b->site->n_pages; i++) {
+		if (!b->deferred[i])
+			continue;
+		char *pdf = site_pdf_path(b->site->pages[i]);
+		char *full = path_join(b->opts->out, pdf);
+		struct stat st;
+		b->pdf_size[i] = stat(full, &st) == 0 && S_ISREG(st.st_mode) ? (long long)st.st_size : -1;
+		free(full);
+		free(pdf);
+		S_write_page(b, b->site->pages[i]);
+	}
+	return output_commit(&b->out);
 }

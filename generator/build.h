@@ -16,7 +16,7 @@ struct build_opts {
 	bool serve;             /* add the live-reload script */
 	bool quiet;             /* no summary line */
 	bool no_progress;       /* no status line on a terminal (--quiet) */
-	bool pdf;               /* module pages link to the PDFs toivo pdf makes */
+	bool pdf;               /* toivo pdf: decks link to the PDFs it makes */
 };
 
 /* Builds the site.  Returns 0, or 1 when problems were reported (the
@@ -39,6 +39,11 @@ int build_update(struct build *b, char *const *srcs, size_t n, size_t *changed);
 /* Then what the pages' bodies feed: the search indexes, sitemap and print
  * pages, and the checks.  0, or -1 as above. */
 int build_update_site(struct build *b, size_t *changed);
+/* After toivo pdf made the PDFs in a kept build's output: writes again the
+ * pages that link their print page (the course's home, the modules), now
+ * with the PDFs that are there and their sizes.  0, or -1 after
+ * reporting. */
+int build_link_pdfs(struct build *b);
 void build_free(struct build *b);
 
 #endif

@@ -188,7 +188,8 @@ int cmd_pdf(int argc, char **argv)
 	o.out = tmp;
 	size_t failed = 0;
 	long made = -1;
-	if (build_run(&o) != 0) {
+	struct build *kept = NULL;
+	if (build_run_keep(&o, &kept) != 0) {
 		diag_line("toivo pdf: the site has problems (above); %s is unchanged\n", trimmed);
 	} else if (pdf_stopping()) {
 		;
@@ -197,6 +198,8 @@ int cmd_pdf(int argc, char **argv)
 			diag_error(trimmed, 0, 0, "no PDF could be made (above); the folder is unchanged");
 	} else if (pdf_stopping()) {
 		;
+	} else if (build_link_pdfs(kept) < 0) {
+		diag_error(trimmed, 0, 0, "the pages could not link their PDFs (above); the folder is unchanged");
 	} else if (S_swap(tmp, trimmed) == 0) {
 		if (failed)
 			diag_error(trimmed, 0, 0, "%zu of %zu PDFs could not be made (above); the others are in this folder",
@@ -205,6 +208,7 @@ int cmd_pdf(int argc, char **argv)
 			diag_line("toivo pdf: -> %s\n", trimmed);
 		r = failed ? 1 : 0;
 	}
+	build_free(kept);
 	rm_rf(tmp);
 	output_lock_release(lock);
 	if (pdf_stopping()) {

@@ -8,6 +8,7 @@
 #include "diag.h"
 #include "i18n.h"
 #include "site.h"
+#include "theme.h"
 #include "util.h"
 #include "value.h"
 #include "vfs.h"
@@ -57,12 +58,13 @@ int i18n_load(struct site *s)
 	int errors = 0;
 	for (int k = 0; k < s->n_langs; k++) {
 		struct value *m = value_map();
-		char *p = xasprintf("%s/i18n/%s.yaml", s->theme_dir, s->langs[k].code);
-		errors += S_load(m, p);
-		free(p);
-		p = xasprintf("%s/i18n/%s.yaml", s->root, s->langs[k].code);
-		errors += S_load(m, p);
-		free(p);
+		/* Every place's file, the last place first: a key in an earlier
+		 * place (the site's own i18n/) replaces just that key. */
+		for (size_t i = s->themes->n; i-- > 0;) {
+			char *p = xasprintf("%s/i18n/%s.yaml", s->themes->places[i].dir, s->langs[k].code);
+			errors += S_load(m, p);
+			free(p);
+		}
 		s->langs[k].strings = m;
 	}
 	const struct value *def = s->langs[s->default_lang].strings;

@@ -85,8 +85,11 @@ static const struct {
 		 "a git repository with a first commit (unless DIR is inside one already).\n\n"
 		 "  --lang L,L       the languages, the first the default (default: fi,en)\n"
 		 "  --title TITLE    the course's title in every language\n" },
-	{ "template", "usage: toivo template FILE [DATA]\n\n"
-		      "Renders one Mustache template with data from a YAML or JSON file.\n" },
+	{ "template", "usage: toivo template FILE [DATA]\n"
+		      "       toivo template --list [-s DIR]\n\n"
+		      "Renders one Mustache template with data from a YAML or JSON file.\n"
+		      "With --list, prints every layout, partial, asset and UI strings file the\n"
+		      "site uses and where each comes from (docs/templates.md).\n" },
 	{ "clean", "usage: toivo clean [-s DIR] [--output]\n\n"
 		   "Removes the site's cache folder DIR/.toivo-cache (the build folders kept\n"
 		   "for the next build, and their locks), and what older versions of toivo\n"

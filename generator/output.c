@@ -83,7 +83,7 @@ static bool S_foreign(const char *out)
 
 int output_check_place(const char *out, const char *root)
 {
-	static const char *const sources[] = { "content", "themes", "lua", "static", "i18n", ".git" };
+	static const char *const sources[] = { "content", "themes", "lua", "static", "i18n", ".git", "layouts", "partials", "assets" };
 	char *ro = S_real(out), *rr = realpath(root, NULL);
 	int r = 0;
 	if (ro && rr && S_within(rr, ro)) {
@@ -594,6 +594,14 @@ static int S_claim(struct output *o, const char *srel, const char *who, enum out
 		r = -1;
 	}
 	free(prev);
+	return r;
+}
+
+bool output_has(struct output *o, const char *rel)
+{
+	pthread_mutex_lock(&o->mu);
+	bool r = hmap_get(&o->owners, rel) != NULL;
+	pthread_mutex_unlock(&o->mu);
 	return r;
 }
 

@@ -104,6 +104,9 @@ int output_write_with(struct output *o, const char *rel, const char *who,
 enum output_kind { OUTPUT_MADE, OUTPUT_THEME_COPY, OUTPUT_COPY };
 /* Copies a file into the stage at rel.  0 or -1 (reported). */
 int output_copy(struct output *o, const char *rel, const char *from, const char *who, enum output_kind kind);
+/* Whether this build wrote or copied the file at rel so far (a reused
+ * stage still holds the previous build's other files until the commit). */
+bool output_has(struct output *o, const char *rel);
 int output_commit(struct output *o);
 void output_abort(struct output *o);
 

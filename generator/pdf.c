@@ -533,6 +533,45 @@ static void S_item_free(struct pdf_item *it)
 	free(it->error);
 }
 
+size_t pdf_keep_list(struct pdf_kept **out, const char *dir, const char *cache_dir,
+		     char *const *allow, size_t n_allow, bool (*has)(void *ud, const char *rel), void *ud)
+{
+	struct pdf_opts opts = { .cache_dir = cache_dir, .allow_remote = (char **)allow, .n_allow = n_allow };
+	struct pdf_run run = { .opts = &opts, .dir = dir, .has = has, .has_ud = ud };
+	size_t cap = 0;
+	*out = NULL;
+	char *mpath = path_join(dir, "print.json");
+	bool there = is_file(mpath);
+	free(mpath);
+	if (!there || S_manifest(&run, &cap, "print.json", false) < 0 || !run.n) {
+		for (size_t i = 0; i < run.n; i++)
+			S_item_free(&run.items[i]);
+		free(run.items);
+		return 0;
+	}
+	struct pdf_kept *k = xcalloc(run.n, sizeof *k);
+	for (size_t i = 0; i < run.n; i++) {
+		k[i].cached = pdf_cache_find(&run, &run.items[i]);
+		k[i].html = run.items[i].html;
+		k[i].pdf = run.items[i].pdf;
+		run.items[i].html = run.items[i].pdf = NULL;
+		S_item_free(&run.items[i]);
+	}
+	free(run.items);
+	*out = k;
+	return run.n;
+}
+
+void pdf_kept_free(struct pdf_kept *k, size_t n)
+{
+	for (size_t i = 0; k && i < n; i++) {
+		free(k[i].html);
+		free(k[i].pdf);
+		free(k[i].cached);
+	}
+	free(k);
+}
+
 long pdf_render_site(size_t *failed, const struct pdf_tools *t, const char *dir, const struct pdf_opts *opts)
 {
 	struct pdf_run run = { .tools = t, .opts = opts, .dir = dir };

@@ -53,6 +53,23 @@ void pdf_tools_free(struct pdf_tools *t);
  * documents that failed (each reported, naming its print page). */
 long pdf_render_site(size_t *failed, const struct pdf_tools *t, const char *dir, const struct pdf_opts *opts);
 
+/* A document of print.json, and the PDF a build may keep for it. */
+struct pdf_kept {
+	char *html, *pdf;       /* paths in the output, as in print.json */
+	char *cached;           /* the PDF in the cache to put at pdf, or NULL:
+				 * none was made, or its print page changed */
+};
+
+/* For a build: reads DIR/print.json and looks up the PDF of each document
+ * in cache_dir (pdf_cache.c): one is kept only when its key still holds for
+ * the files of DIR that has(ud, rel) says belong to this build, with the
+ * hosts allow[0..n_allow) allowed as toivo pdf had them.  No browser is
+ * needed.  Returns the number of documents, listed in *out (free it with
+ * pdf_kept_free); 0 when there is no print.json. */
+size_t pdf_keep_list(struct pdf_kept **out, const char *dir, const char *cache_dir,
+		     char *const *allow, size_t n_allow, bool (*has)(void *ud, const char *rel), void *ud);
+void pdf_kept_free(struct pdf_kept *k, size_t n);
+
 /* Asks a running pdf_render_site() to stop at once (the browser is closed,
  * nothing more written).  Async-signal-safe: for a SIGINT handler. */
 void pdf_interrupt(void);

@@ -46,6 +46,10 @@ struct pdf_run {
 	size_t n, n_order, next, done;
 	struct cdp *cdp;
 	pthread_mutex_t lock;
+	/* Whether a file of dir counts (NULL: every file there does): a build
+	 * leaves files of the previous one in its folder until the end. */
+	bool (*has)(void *ud, const char *rel);
+	void *has_ud;
 };
 
 /* Makes one document in a tab of run->cdp: loads the page, waits for its

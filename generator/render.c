@@ -13,6 +13,7 @@
 #include "render.h"
 #include "srcdate.h"
 #include "template.h"
+#include "theme.h"
 #include "util.h"
 #include "value.h"
 #include "vfs.h"
@@ -37,11 +38,15 @@ static int S_load_layout(struct render_env *env, const char *name, const char *w
 		diag_error(who, line, col, "layout '%s' must be a name such as 'lesson'", name);
 		return 1;
 	}
-	char *path = xasprintf("%s/layouts/%s.mustache", env->site->theme_dir, name);
+	char *rel = xasprintf("layouts/%s.mustache", name);
+	char *path = theme_find(env->site->themes, rel);
 	int err = 0;
-	if (!vfs_exists(path)) {
-		diag_error(who, line, col, "layout '%s' not found: no file %s; create it or choose another layout",
-			   name, str_starts_with(path, "builtin:") ? path + 8 : path);
+	if (!path) {
+		struct buf looked = BUF_INIT;
+		theme_looked(&looked, env->site->themes, rel);
+		diag_error(who, line, col, "layout '%s' not found: no file %s; create one of them or choose another layout",
+			   name, looked.data);
+		buf_free(&looked);
 		err = 1;
 	} else {
 		const struct tpl *t = tpl_cache_load(env->tpls, path);
@@ -51,6 +56,7 @@ static int S_load_layout(struct render_env *env, const char *name, const char *w
 			err = 1;
 	}
 	free(path);
+	free(rel);
 	return err;
 }
 
@@ -61,16 +67,27 @@ int render_env_init(struct render_env *env, struct site *s, bool serve)
 	env->serve = serve;
 	env->build_time = srcdate_now();
 	env->tpls = tpl_cache_new(vfs_tpl_read, NULL, true);
-	char *pd = xasprintf("%s/partials", s->theme_dir);
-	tpl_cache_add_dir(env->tpls, pd);
-	free(pd);
+	/* {{> name}} and {{< name}}: partials/ then layouts/ of each place in
+	 * turn, so the site's own file wins over the theme's, whichever folder
+	 * the including template came from. */
+	tpl_cache_dirs_only(env->tpls);
+	for (size_t i = 0; i < s->themes->n; i++) {
+		static const char *const subs[] = { "partials", "layouts" };
+		for (size_t k = 0; k < 2; k++) {
+			char *d = path_join(s->themes->places[i].dir, subs[k]);
+			char *shown = theme_shown(s->themes, d);
+			tpl_cache_add_dir(env->tpls, d, shown);
+			free(shown);
+			free(d);
+		}
+	}
 	int errors = 0;
 	errors += S_load_layout(env, "404", s->config_path, 0, 0);
 	/* Print pages are made when the theme has a print layout and the site
 	 * does not turn them off (print: false). */
-	char *pl = xasprintf("%s/layouts/print.mustache", s->theme_dir);
+	char *pl = theme_find(s->themes, "layouts/print.mustache");
 	const struct value *pv = value_get(s->config, "print");
-	if (vfs_exists(pl) && !(pv && pv->kind == V_BOOL && !pv->u.b))
+	if (pl && !(pv && pv->kind == V_BOOL && !pv->u.b))
 		errors += S_load_layout(env, "print", s->config_path, 0, 0);
 	free(pl);
 	for (size_t i = 0; i < s->n_pages; i++) {
@@ -465,13 +482,40 @@ static struct value *S_module(const struct render_env *env, const struct page *p
 	value_set_bool(m, "current", p->module == p);
 	if (p->module->slides)
 		value_set(m, "slides", S_link(p, p->module->slides));
-	if (env->pdf) {
-		char *pdf = site_pdf_path(p->module);
-		char *u = site_rel_file(p->path, pdf);
-		value_set(m, "pdf", value_str_own(u, strlen(u)));
+	return m;
+}
+
+bool render_has_print(const struct render_env *env, const struct page *p)
+{
+	/* as print_pages makes them: the course, and each module under it */
+	return render_layout(env, "print") &&
+	       (p->kind == PAGE_HOME || (p->kind == PAGE_MODULE && p->parent && p->parent->kind == PAGE_HOME));
+}
+
+void render_print_links(struct value *ctx, const struct render_env *env, const struct page *p, long long pdf_size)
+{
+	if (!render_has_print(env, p))
+		return;
+	struct value *pr = value_map();
+	char *dir = xasprintf("%sprint/", p->path);
+	char *u = site_rel(p->path, dir);
+	value_set(pr, "url", value_str_own(u, strlen(u)));
+	if (pdf_size >= 0) {
+		char *pdf = site_pdf_path(p);
+		u = site_rel_file(p->path, pdf);
+		value_set(pr, "pdf", value_str_own(u, strlen(u)));
+		/* "PDF, 0.4 MB": a tenth of a megabyte at least, in the
+		 * language's own decimal separator and unit */
+		long long tenths = (pdf_size + 50000) / 100000;
+		const char *sep = i18n_get(env->site, p->lang, "decimal_separator");
+		const char *unit = i18n_get(env->site, p->lang, "megabytes");
+		char *size = xasprintf("PDF, %lld%s%lld %s", tenths < 1 ? 0 : tenths / 10, sep ? sep : ".",
+				       tenths < 1 ? 1 : tenths % 10, unit ? unit : "MB");
+		value_set(pr, "pdf_size", value_str_own(size, strlen(size)));
 		free(pdf);
 	}
-	return m;
+	free(dir);
+	value_set(ctx, "print", pr);
 }
 
 /* breadcrumbs: from the home page down to the parent. */

@@ -29,7 +29,7 @@ struct render_env {
 	size_t n_shared, cap_shared;
 	time_t build_time;
 	bool serve;                     /* inject the live-reload script */
-	bool pdf;                       /* modules link to their PDF (toivo pdf) */
+	bool pdf;                       /* decks link to their PDF (toivo pdf) */
 };
 
 /* Sets up env for site: loads every layout the pages need (a missing one
@@ -46,6 +46,13 @@ const struct tpl *render_layout(const struct render_env *env, const char *name);
  * content and toc are taken over. */
 struct value *render_context(const struct render_env *env, const struct page *p,
 			     char *content, struct value *toc, struct value *params);
+
+/* Whether p has a print page of its own (the course's home, a module). */
+bool render_has_print(const struct render_env *env, const struct page *p);
+/* Adds "print" to ctx, p's context, when p has a print page: {url} of the
+ * print page, with {pdf, pdf_size} ("PDF, 0.4 MB") when its PDF is there,
+ * pdf_size bytes; pdf_size < 0: there is no PDF. */
+void render_print_links(struct value *ctx, const struct render_env *env, const struct page *p, long long pdf_size);
 
 /* What hooks see as block.page: {title, lang, url, path, params}. */
 struct value *render_hook_page(const struct render_env *env, const struct page *p);

@@ -118,7 +118,7 @@ static bool S_update(struct serve_watch *sw, char *const *srcs, size_t n)
 #define S_MASK (IN_MODIFY | IN_CLOSE_WRITE | IN_ATTRIB | IN_CREATE | IN_DELETE | IN_MOVED_FROM | \
 		IN_MOVED_TO | IN_DELETE_SELF | IN_MOVE_SELF)
 
-const char *const serve_watch_folders[] = { "content", "themes", "lua", "i18n", "static", NULL };
+const char *const serve_watch_folders[] = { "content", "themes", "lua", "i18n", "static", "layouts", "partials", "assets", NULL };
 
 struct watch {
 	int wd;

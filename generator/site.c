@@ -17,6 +17,7 @@
 #include "name.h"
 #include "site.h"
 #include "srcdate.h"
+#include "theme.h"
 #include "utf8.h"
 #include "util.h"
 #include "value.h"
@@ -147,22 +148,10 @@ static int S_config(struct site *s)
 	const char *theme = value_string(tv);
 	int tl = tv ? tv->line : 0, tc = tv ? tv->col : 0;
 	s->theme = xstrdup(theme ? theme : "default");
-	if (!*s->theme || strchr(s->theme, '/') || strchr(s->theme, '\\') || s->theme[0] == '.') {
-		diag_error(s->config_path, tl, tc, "theme '%s' must be a folder name under themes/", s->theme);
+	if (theme_load(&s->themes, s->root, s->theme, s->config_path, tl, tc) < 0)
 		return -1;
-	}
-	char *td = xasprintf("%s/themes/%s", s->root, s->theme);
-	if (is_dir(td)) {
-		s->theme_dir = td;
-	} else if (!strcmp(s->theme, "default")) {
-		free(td);
-		s->theme_dir = xstrdup("builtin:themes/default");
-	} else {
-		diag_error(s->config_path, tl, tc, "theme '%s' not found: no folder %s; create it, or leave theme: out for the built-in one",
-			   s->theme, td);
-		free(td);
-		return -1;
-	}
+	/* the chosen theme's own folder (the first place after the site's) */
+	s->theme_dir = xstrdup(s->themes->places[1].dir);
 	s->unsafe_html = value_truthy(value_path(c, "markdown.unsafe"));
 	const struct value *ri = value_get(c, "review_interval");
 	if (ri && ri->kind == V_NUM)
@@ -414,7 +403,10 @@ struct site *site_load(const char *root)
 
 char *site_pdf_path(const struct page *module)
 {
-	/* The module's last path segment names the file. */
+	/* The module's last path segment names the file; the course's
+	 * (the home page's) is course.pdf. */
+	if (module->kind == PAGE_HOME)
+		return xasprintf("%sprint/course.pdf", module->path);
 	char *name = path_last(module->path);
 	char *r = xasprintf("%sprint/%s.pdf", module->path, name);
 	free(name);
@@ -851,5 +843,6 @@ void site_free(struct site *s)
 	free(s->base_url);
 	free(s->theme);
 	free(s->theme_dir);
+	theme_free(s->themes);
 	free(s);
 }

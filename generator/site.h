@@ -19,6 +19,7 @@
 #define SITE_MAX_LANGS 8
 
 struct value;
+struct theme;
 
 enum page_kind { PAGE_HOME, PAGE_MODULE, PAGE_LESSON, PAGE_PAGE, PAGE_404 };
 
@@ -80,6 +81,7 @@ struct site {
 	char *base_url;         /* always ends in '/' */
 	char *theme;            /* theme name */
 	char *theme_dir;        /* "ROOT/themes/NAME" on disk, or "builtin:themes/default" */
+	struct theme *themes;   /* where each theme file comes from (theme.h) */
 	bool unsafe_html;
 	int review_interval;    /* days; 0 = no review check */
 	long hook_instructions; /* hooks.instructions: budget of one hook call; 0 = default */
@@ -132,7 +134,8 @@ int site_page_body(const struct site *s, struct page *p);
 int site_page_reread(const struct site *s, struct page *p);
 /* The page with this source path ("content/x.fi.md"), or NULL. */
 struct page *site_find_src(const struct site *s, const char *src);
-/* Where the PDF of a module goes: "fi/pori/print/pori.pdf" (caller frees).
+/* Where the PDF of a module goes: "fi/pori/print/pori.pdf" (caller frees);
+ * of the course, for its home page: "fi/print/course.pdf".
  * A URL rule of the model, so that render and print both use it. */
 char *site_pdf_path(const struct page *module);
 /* The output folder path of a content folder in a language ("pori" in en →

@@ -39,12 +39,18 @@
 #include "util.h"
 #include "value.h"
 
+struct tpl_dir {
+	char *dir;
+	char *shown;            /* dir as messages name it */
+};
+
 struct tpl_cache {
 	tpl_read_fn read;
 	void *ud;
 	bool strict;
-	char **dirs;
+	struct tpl_dir *dirs;   /* searched for partials, in order */
 	size_t ndirs, capdirs;
+	bool dirs_only;         /* never beside the including template */
 	struct hmap by_path, by_name;
 	struct tpl *all;
 	struct tpl **pending;   /* loaded, partials not resolved yet */
@@ -603,8 +609,10 @@ void tpl_cache_free(struct tpl_cache *c)
 		free(t->src);
 		free(t);
 	}
-	for (size_t i = 0; i < c->ndirs; i++)
-		free(c->dirs[i]);
+	for (size_t i = 0; i < c->ndirs; i++) {
+		free(c->dirs[i].dir);
+		free(c->dirs[i].shown);
+	}
 	free(c->dirs);
 	free(c->pending);
 	hmap_free(&c->by_path);
@@ -612,10 +620,17 @@ void tpl_cache_free(struct tpl_cache *c)
 	free(c);
 }
 
-void tpl_cache_add_dir(struct tpl_cache *c, const char *dir)
+void tpl_cache_add_dir(struct tpl_cache *c, const char *dir, const char *shown)
 {
 	c->dirs = xgrow(c->dirs, &c->capdirs, c->ndirs, sizeof *c->dirs);
-	c->dirs[c->ndirs++] = xstrdup(dir);
+	c->dirs[c->ndirs].dir = xstrdup(dir);
+	c->dirs[c->ndirs].shown = xstrdup(shown ? shown : dir);
+	c->ndirs++;
+}
+
+void tpl_cache_dirs_only(struct tpl_cache *c)
+{
+	c->dirs_only = true;
 }
 
 /* Makes a template of text (taking it over) and parses it. */
@@ -684,13 +699,13 @@ static bool S_name_inside(const char *name)
 static const struct tpl *S_resolve(struct tpl_cache *c, const struct tpl *from, const char *name)
 {
 	struct tpl *t = NULL;
-	if (from->dirpre) {
+	if (from->dirpre && !c->dirs_only) {
 		char *p = xasprintf("%s%s%s", from->dirpre, name, from->ext);
 		t = S_get(c, p);
 		free(p);
 	}
 	for (size_t i = 0; !t && i < c->ndirs; i++) {
-		char *p = xasprintf("%s/%s%s", c->dirs[i], name, from->ext);
+		char *p = xasprintf("%s/%s%s", c->dirs[i].dir, name, from->ext);
 		t = S_get(c, p);
 		free(p);
 	}
@@ -713,11 +728,11 @@ static void S_link(struct tpl_cache *c, const struct tpl *t, struct node *ns, si
 			const struct tpl *r = S_resolve(c, t, x->name);
 			if (!r && c->strict) {
 				struct buf where = BUF_INIT;
-				if (t->dirpre)
+				if (t->dirpre && !c->dirs_only)
 					buf_printf(&where, "%s%s%s", t->dirpre, x->name, t->ext);
 				for (size_t k = 0; k < c->ndirs; k++)
 					buf_printf(&where, "%s%s/%s%s", where.len ? ", " : "",
-						   c->dirs[k], x->name, t->ext);
+						   c->dirs[k].shown, x->name, t->ext);
 				diag_error(t->path, x->line, x->col,
 					   "partial '%s' not found (looked for %s); create it or fix the name",
 					   x->name, where.len ? where.data : "a template of that name");

@@ -8,8 +8,9 @@
  * template may be rendered from many threads at once.
  *
  * A partial {{> name}} is looked up as name + the including template's
- * extension in the including template's folder, then in each folder given
- * to tpl_cache_add_dir(), then under its name as added by tpl_cache_add().
+ * extension in the including template's folder (unless tpl_cache_dirs_only),
+ * then in each folder given to tpl_cache_add_dir(), then under its name as
+ * added by tpl_cache_add().
  */
 #ifndef TOIVO_TEMPLATE_H
 #define TOIVO_TEMPLATE_H
@@ -27,8 +28,13 @@ typedef int (*tpl_read_fn)(void *ud, const char *path, char **text, size_t *len)
 
 struct tpl_cache *tpl_cache_new(tpl_read_fn read, void *ud, bool strict);
 void tpl_cache_free(struct tpl_cache *c);
-/* Adds a folder searched for partials after the including template's own. */
-void tpl_cache_add_dir(struct tpl_cache *c, const char *dir);
+/* Adds a folder searched for partials after the including template's own;
+ * messages call it shown (NULL: dir). */
+void tpl_cache_add_dir(struct tpl_cache *c, const char *dir, const char *shown);
+/* Partials are looked up only in the added folders, never beside the
+ * including template: a site's templates come from several places (theme.h),
+ * and the order of the places decides, not where the includer was found. */
+void tpl_cache_dirs_only(struct tpl_cache *c);
 /* Adds a template from memory under name (used as a partial of that name).
  * Returns it, or NULL after reporting parse errors. */
 const struct tpl *tpl_cache_add(struct tpl_cache *c, const char *name,

@@ -120,7 +120,7 @@ static int S_check_clean(struct publish *p)
 			   "run toivo publish on a site folder inside the repository");
 		return -1;
 	}
-	static const char *const parts[] = { "content", "themes", "lua", "static", "site.yaml" };
+	static const char *const parts[] = { "content", "themes", "lua", "static", "site.yaml", "i18n", "layouts", "partials", "assets" };
 	enum { N = sizeof parts / sizeof parts[0] };
 	char *specs[N];
 	for (size_t i = 0; i < N; i++)

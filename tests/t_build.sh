@@ -151,6 +151,8 @@ run_toivo build -s "$L" -o "$T/lout"
 bad=""
 for f in "$T"/lout/fi/mod/*/index.html; do
 	[ "$f" = "$T/lout/fi/mod/index.html" ] && continue
+	# the print page: the theme has no print layout, default's is used
+	[ "$f" = "$T/lout/fi/mod/print/index.html" ] && continue
 	dir=$(dirname "$f")
 	for pair in 'Eka:eka' 'Toka:toka'; do
 		want=${pair#*:}

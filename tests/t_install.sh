@@ -66,7 +66,7 @@ rc=$?
 (cd "$T/elsewhere" && env -i HOME="$HOME" PATH=/usr/bin:/bin ASAN_OPTIONS="$ASAN_OPTIONS" UBSAN_OPTIONS="$UBSAN_OPTIONS" \
 	timeout 60 "$I" check -s "$W/c") > "$T/out" 2> "$T/err"
 rc=$?
-[ "$rc" = 0 ] && grep -q 'no problems found' "$T/err" && ! grep -q 'warning' "$T/err" &&
+[ "$rc" = 0 ] && grep -q 'no problems found' "$T/err" && ! grep 'warning' "$T/err" | grep -qv 'run toivo pdf' &&
 	ok "installed toivo check from another folder: no problems, no warnings" ||
 	nok "installed toivo check from another folder: no problems, no warnings" "exit $rc; $(cat "$T/err")"
 
@@ -169,7 +169,7 @@ run_toivo new "$T/outer/course"
 run_toivo new --lang fi,en,sv --title 'Toipuminen "yhdessä"' "$T/three"
 [ "$rc" = 0 ] && ok "toivo new --lang fi,en,sv --title" || nok "toivo new --lang fi,en,sv --title" "exit $rc; $(cat "$T/err")"
 run_toivo check -s "$T/three"
-[ "$rc" = 0 ] && ! grep -q warning "$T/err" && ok "three languages: check passes with no warnings" ||
+[ "$rc" = 0 ] && ! grep warning "$T/err" | grep -qv 'run toivo pdf' && ok "three languages: check passes with no warnings" ||
 	nok "three languages: check passes with no warnings" "exit $rc; $(cat "$T/err")"
 keys() { grep -o '^[a-z_]*:' "$1" | sort; }
 keys "$ROOT/themes/default/i18n/en.yaml" > "$T/k.en"
@@ -189,7 +189,7 @@ run_toivo new --lang en "$T/one"
 # A language with no strings of its own gets one message, not one per string.
 rm "$T/three/i18n/sv.yaml"
 run_toivo check -s "$T/three"
-n=$(grep -c ": warning:" "$T/err")   # the closing line counts them too
+n=$(grep ": warning:" "$T/err" | grep -cv 'run toivo pdf')   # the closing line counts them too
 [ "$rc" = 0 ] && [ "$n" = 1 ] && grep -q "missing in language 'sv'.*'skip_to_content'" "$T/err" &&
 	ok "a language without strings: one warning listing them" || nok "a language without strings: one warning listing them" "exit $rc; $n warnings; $(head -3 "$T/err")"
 for bad in "--lang fi,fi" "--lang FI" "--lang" "--title" "--nope"; do

@@ -75,7 +75,7 @@ int main(void)
 
 	/* Partials and parents from files, as the theme loads them. */
 	struct tpl_cache *c = tpl_cache_new(S_read, NULL, true);
-	tpl_cache_add_dir(c, "t");
+	tpl_cache_add_dir(c, "t", NULL);
 	char *got = S_render(c, "<ul>\n{{#l}}\n{{> item}}\n{{/l}}\n</ul>\n", "l: [{name: a}, {name: b}]");
 	unit_str(got, "<ul>\n<li>a</li>\n<li>b</li>\n</ul>\n", "a partial from a folder, once per item");
 	free(got);
