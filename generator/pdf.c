@@ -541,6 +541,7 @@ long pdf_render_site(size_t *failed, const struct pdf_tools *t, const char *dir,
 	*failed = 0;
 	pthread_mutex_init(&run.lock, NULL);
 	double t0 = S_now();
+	run.t0 = t0;
 	if (S_manifest(&run, &cap, "print.json", true) < 0 || S_manifest(&run, &cap, "slides.json", false) < 0)
 		goto out;
 	run.dir_real = realpath(dir, NULL);
@@ -585,7 +586,10 @@ long pdf_render_site(size_t *failed, const struct pdf_tools *t, const char *dir,
 	if (todo && t->engine == PDF_CHROMIUM) {
 		char *profile = path_join(run.tmp, "profile");
 		char *err = NULL;
-		if (cdp_start(&run.cdp, &err, t->engine_path, profile, pdf_chromium_hook, &run) < 0) {
+		double ts = S_now();
+		int started = cdp_start(&run.cdp, &err, t->engine_path, profile, pdf_chromium_hook, &run);
+		pdf_profile(&run, "chromium", "started", ts);
+		if (started < 0) {
 			if (!pdf_stopping())
 				diag_error("toivo pdf", 0, 0, "Chromium (%s) did not start: %s", t->engine_path, err);
 			free(err);

@@ -182,6 +182,17 @@ bool pdf_chromium_hook(void *ctx, struct cdp *c, const char *session, const char
 
 /* --- one document ------------------------------------------------------------------ */
 
+/* With TOIVO_PDF_PROFILE set, one line per step of each document on
+ * stderr: where a run's time goes. */
+void pdf_profile(const struct pdf_run *run, const char *who, const char *step, double since)
+{
+	static int on = -1;
+	if (on < 0)
+		on = getenv("TOIVO_PDF_PROFILE") && *getenv("TOIVO_PDF_PROFILE");
+	if (on)
+		fprintf(stderr, "pdf-profile: %8.3f %6.3f %s %s\n", cdp_now() - run->t0, cdp_now() - since, who, step);
+}
+
 static char *S_file_url(const char *abs)
 {
 	struct buf b = BUF_INIT;
@@ -321,6 +332,119 @@ static long S_outline(struct outline_item **items, char **err, const struct pdf_
 	return n;
 }
 
+/* Where each TOC entry's heading will be printed, found without printing:
+ * with print media, the body becomes a multi-column box whose columns are
+ * the pages' content boxes (from the page's @page rule), page breaks become
+ * column breaks, and a heading's column is its page.  Chromium fragments
+ * columns and pages with the same code, so this is right for the course's
+ * pages; the print's outline still checks it.  It measures twice, the
+ * second time with the numbers in place (they may wrap a TOC line), writes
+ * them into the spans, puts the page back as it was, and returns them as a
+ * JSON list, or '' when the page box cannot be read. */
+static const char S_predict_js[] =
+	"(() => {\n"
+	"  const sizes = { a3: [297, 420], a4: [210, 297], a5: [148, 210], b4: [250, 353], b5: [176, 250],\n"
+	"    letter: [215.9, 279.4], legal: [215.9, 355.6], ledger: [279.4, 431.8] };\n"
+	"  const probe = document.createElement('div');\n"
+	"  probe.style.cssText = 'position:absolute;visibility:hidden;height:0';\n"
+	"  document.body.appendChild(probe);\n"
+	"  const px = v => { if (!v || /%|auto/.test(v)) return NaN; probe.style.width = v; return probe.getBoundingClientRect().width; };\n"
+	"  let size = '', m = {};\n"
+	"  try {\n"
+	"    for (const sh of document.styleSheets) for (const r of sh.cssRules) {\n"
+	"      if (!(r instanceof CSSPageRule) || r.selectorText !== '') continue;\n"
+	"      if (r.style.size) size = r.style.size;\n"
+	"      for (const k of ['marginTop', 'marginRight', 'marginBottom', 'marginLeft']) if (r.style[k]) m[k] = r.style[k];\n"
+	"    }\n"
+	"  } catch (e) { probe.remove(); return ''; }\n"
+	"  let w = 0, h = 0;\n"
+	"  const words = size.toLowerCase().split(/\\s+/).filter(x => x);\n"
+	"  const named = words.find(x => sizes[x]);\n"
+	"  if (!words.length || named) { [w, h] = sizes[named || 'a4']; w = px(w + 'mm'); h = px(h + 'mm'); }\n"
+	"  else { const l = words.filter(x => !/^(portrait|landscape)$/.test(x)); w = px(l[0]); h = px(l[1] || l[0]); }\n"
+	"  if (words.includes('landscape') && w < h) [w, h] = [h, w];\n"
+	"  w -= px(m.marginLeft || '0px') + px(m.marginRight || '0px');\n"
+	"  h -= px(m.marginTop || '0px') + px(m.marginBottom || '0px');\n"
+	"  probe.remove();\n"
+	"  if (!(w > 50 && h > 50)) return '';\n"
+	"  const spans = Array.from(document.querySelectorAll('span.toc-page[data-for]'));\n"
+	"  const saved = new Map();\n"
+	"  const set = (el, k, v) => { if (!saved.has(el)) saved.set(el, el.getAttribute('style')); el.style[k] = v; };\n"
+	"  const forced = /^(page|left|right|recto|verso)$/;\n"
+	"  const pageOf = new Map([[document.documentElement, 'auto']]);\n"
+	"  for (const el of document.body.querySelectorAll('*')) {\n"
+	"    const cs = getComputedStyle(el);\n"
+	"    if (cs.display === 'none') continue;\n"
+	"    pageOf.set(el, cs.page && cs.page !== 'auto' ? cs.page : pageOf.get(el.parentElement) || 'auto');\n"
+	"    for (const k of ['breakBefore', 'breakAfter']) {\n"
+	"      if (forced.test(cs[k])) set(el, k, 'column');\n"
+	"      else if (cs[k] === 'avoid-page') set(el, k, 'avoid');\n"
+	"    }\n"
+	"    if (cs.breakInside === 'avoid-page') set(el, 'breakInside', 'avoid');\n"
+	"    /* A change of named page breaks the page. */\n"
+	"    const prev = el.previousElementSibling;\n"
+	"    if (prev && pageOf.has(prev) && pageOf.get(prev) !== pageOf.get(el)) set(el, 'breakBefore', 'column');\n"
+	"  }\n"
+	"  const b = document.body;\n"
+	"  set(b, 'boxSizing', 'content-box');\n"
+	"  /* Content wider than the page (a wide table) makes Chromium lay the\n"
+	"     whole document out that much wider, and scale it down to fit. */\n"
+	"  b.style.width = w + 'px';\n"
+	"  const left = b.getBoundingClientRect().left;\n"
+	"  let right = 0;\n"
+	"  for (const el of b.querySelectorAll('*')) { const q = el.getBoundingClientRect(); if (q.width && q.right - left > right) right = q.right - left; }\n"
+	"  const f = Math.min(Math.max(right / w, 1), 2);\n"
+	"  w *= f; h *= f;\n"
+	"  b.style.width = w + 'px'; b.style.height = h + 'px'; b.style.columnCount = '1';\n"
+	"  b.style.columnGap = '0'; b.style.columnFill = 'auto'; b.style.overflow = 'visible';\n"
+	"  const measure = () => {\n"
+	"    const r = b.getBoundingClientRect(), cs = getComputedStyle(b);\n"
+	"    const x0 = r.left + parseFloat(cs.borderLeftWidth) + parseFloat(cs.paddingLeft);\n"
+	"    return spans.map(s => {\n"
+	"      const t = document.getElementById(s.dataset.for);\n"
+	"      if (!t) return 0;\n"
+	"      const q = t.getBoundingClientRect();\n"
+	"      if (!q.width && !q.height) return 0;\n"
+	"      return Math.floor((q.left + Math.min(q.width, w) / 2 - x0) / w) + 1;\n"
+	"    });\n"
+	"  };\n"
+	"  const fill = n => spans.forEach((s, i) => { s.textContent = n[i] > 0 ? String(n[i]) : ''; });\n"
+	"  let n = measure();\n"
+	"  for (let k = 0; k < 2; k++) {\n"
+	"    fill(n);\n"
+	"    const again = measure();\n"
+	"    if (again.every((x, i) => x === n[i])) break;\n"
+	"    n = again;\n"
+	"  }\n"
+	"  fill(n);\n"
+	"  for (const [el, st] of saved) { if (st === null) el.removeAttribute('style'); else el.setAttribute('style', st); }\n"
+	"  return JSON.stringify(n);\n"
+	"})()";
+
+/* Guesses the TOC's numbers with S_predict_js and writes them into the
+ * page, so that the first print is most often the last.  A guess that
+ * cannot be made leaves toc as it was (the prints find the numbers). */
+static void S_predict(struct pdf_run *run, struct pdf_item *it, struct toc *toc, const char *session)
+{
+	char *err = NULL;
+	double t0 = cdp_now();
+	json_t *p = json_pack("{s:s}", "media", "print");
+	if (cdp_call(NULL, &err, run->cdp, session, "Emulation.setEmulatedMedia", p, t0 + S_print_limit(run)) < 0) {
+		free(err);
+		return;
+	}
+	char *v = S_eval(&err, run->cdp, session, S_predict_js, t0 + S_print_limit(run));
+	json_error_t je;
+	json_t *n = v && *v ? json_loads(v, 0, &je) : NULL;
+	if (json_is_array(n) && json_array_size(n) == toc->n)
+		for (size_t i = 0; i < toc->n; i++)
+			toc->e[i].page = (int)json_integer_value(json_array_get(n, i));
+	json_decref(n);
+	free(v);
+	free(err);
+	pdf_profile(run, it->html, "numbers guessed", t0);
+}
+
 /* Writes the TOC's numbers into the page's spans (in document order, as
  * pdf_toc_read() found them). */
 static int S_set_numbers(char **err, struct cdp *c, const char *session, const struct toc *t, double deadline)
@@ -342,19 +466,34 @@ static int S_set_numbers(char **err, struct cdp *c, const char *session, const s
 static int S_print_all(struct buf *pdf, char **err, struct pdf_run *run, struct pdf_item *it, struct toc *toc,
 		       const char *session, int slot)
 {
+	if (toc->n)
+		S_predict(run, it, toc, session);
 	for (it->passes = 1; it->passes <= PDF_MAX_PASSES; it->passes++) {
 		/* A long document on a busy machine takes minutes to print,
 		 * and a print ends: the site's timeout is for loading. */
+		double tp = cdp_now();
 		if (S_print(pdf, err, run->cdp, session, cdp_now() + S_print_limit(run)) < 0)
 			return -1;
+		pdf_profile(run, it->html, "printed", tp);
 		if (!toc->n)
 			return 0;
 		struct outline_item *ol;
+		tp = cdp_now();
 		long n = S_outline(&ol, err, run, pdf, slot);
 		if (n < 0)
 			return -1;
+		pdf_profile(run, it->html, "outline read", tp);
+		int *was = xcalloc(toc->n, sizeof *was);
+		for (size_t i = 0; i < toc->n; i++)
+			was[i] = toc->e[i].page;
 		size_t same = pdf_toc_update(toc, ol, (size_t)n);
 		it->toc_ok = same;
+		if (getenv("TOIVO_PDF_PROFILE"))
+			for (size_t i = 0; i < toc->n; i++)
+				if (was[i] != toc->e[i].page)
+					fprintf(stderr, "pdf-profile: %s #%s printed %d, is on %d\n", it->html, toc->e[i].id, was[i],
+						toc->e[i].page);
+		free(was);
 		if (same == toc->n)
 			return 0;
 		if (it->passes < PDF_MAX_PASSES &&
@@ -407,6 +546,7 @@ int pdf_chromium_item(struct pdf_run *run, struct pdf_item *it, int slot)
 	url = S_file_url(abs);
 	/* Opening a tab takes no time unless the machine is very busy: the
 	 * timeout the site sets counts from the navigation on. */
+	double tp = cdp_now();
 	double deadline = cdp_now() + (run->opts->timeout > 60 ? run->opts->timeout : 60);
 	if (cdp_call(&res, &err, c, NULL, "Target.createTarget", json_pack("{s:s}", "url", "about:blank"), deadline) < 0)
 		goto out;
@@ -426,6 +566,8 @@ int pdf_chromium_item(struct pdf_run *run, struct pdf_item *it, int slot)
 	    cdp_call(NULL, &err, c, s, "Fetch.enable", json_pack("{s:[{s:s}]}", "patterns", "urlPattern", "*"), deadline) < 0 ||
 	    cdp_call(NULL, &err, c, s, "Page.enable", NULL, deadline) < 0)
 		goto out;
+	pdf_profile(run, it->html, "tab opened", tp);
+	tp = cdp_now();
 	deadline = cdp_now() + run->opts->timeout;
 	if (cdp_call(&res, &err, c, s, "Page.navigate", json_pack("{s:s}", "url", url), deadline) < 0)
 		goto out;
@@ -440,6 +582,8 @@ int pdf_chromium_item(struct pdf_run *run, struct pdf_item *it, int slot)
 		free(why);
 		goto out;
 	}
+	pdf_profile(run, it->html, "loaded", tp);
+	tp = cdp_now();
 	/* The page's own scripts have run; fonts and images next. */
 	char *css = it->kind && !strcmp(it->kind, "slides") ? NULL : pdf_title_css(it->title);
 	json_t *jcss = json_string(css ? css : "");
@@ -453,6 +597,7 @@ int pdf_chromium_item(struct pdf_run *run, struct pdf_item *it, int slot)
 	free(js);
 	if (!info)
 		goto out;
+	pdf_profile(run, it->html, "fonts and images", tp);
 	json_error_t je;
 	meta = json_loads(info, 0, &je);
 	if (S_print_all(&pdf, &err, run, it, &toc, s, slot) < 0)
@@ -467,6 +612,7 @@ int pdf_chromium_item(struct pdf_run *run, struct pdf_item *it, int slot)
 	};
 	if (!pm.title || !*pm.title)
 		pm.title = it->title;
+	tp = cdp_now();
 	pdf_meta_update(&pdf, &pm);
 	char *dst = path_join(run->dir, it->pdf);
 	char *pdir = path_dir(dst);
@@ -475,6 +621,7 @@ int pdf_chromium_item(struct pdf_run *run, struct pdf_item *it, int slot)
 		err = xasprintf("cannot write %s: %s", it->pdf, strerror(errno));
 	else
 		r = 0;
+	pdf_profile(run, it->html, "written", tp);
 	free(pdir);
 	free(dst);
 out:
@@ -482,7 +629,9 @@ out:
 		it->error = xasprintf("%s; %s was not made", err, it->pdf);
 	if (target && *target) {
 		char *e2 = NULL;
+		tp = cdp_now();
 		cdp_call(NULL, &e2, c, NULL, "Target.closeTarget", json_pack("{s:s}", "targetId", target), cdp_now() + 5);
+		pdf_profile(run, it->html, "tab closed", tp);
 		free(e2);
 	}
 	pthread_mutex_lock(&run->lock);

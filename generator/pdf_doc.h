@@ -46,6 +46,7 @@ struct pdf_run {
 	size_t n, n_order, next, done;
 	struct cdp *cdp;
 	pthread_mutex_t lock;
+	double t0;              /* cdp_now() at the start of the run */
 };
 
 /* Makes one document in a tab of run->cdp: loads the page, waits for its
@@ -53,6 +54,10 @@ struct pdf_run {
  * has a TOC), writes the Info dictionary and the PDF.  0, or -1 with the
  * reason in it->error. */
 int pdf_chromium_item(struct pdf_run *run, struct pdf_item *it, int slot);
+
+/* With TOIVO_PDF_PROFILE set, prints the time since the run began and
+ * since since, the document who and the step it finished. */
+void pdf_profile(const struct pdf_run *run, const char *who, const char *step, double since);
 
 /* The DevTools event hook of the run (see cdp.h): answers paused requests,
  * letting through files of the output and allowed hosts only. */
