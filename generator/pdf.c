@@ -603,6 +603,8 @@ long pdf_render_site(size_t *failed, const struct pdf_tools *t, const char *dir,
 			cdp_interrupt(run.cdp);
 	}
 	if (todo) {
+		run.tabs = xcalloc((size_t)jobs, sizeof *run.tabs);
+		run.n_tabs = (size_t)jobs;
 		pthread_t *th = xcalloc((size_t)jobs, sizeof *th);
 		void *(*args)[2] = xcalloc((size_t)jobs, sizeof *args);
 		bool *up = xcalloc((size_t)jobs, sizeof *up);
@@ -646,6 +648,11 @@ long pdf_render_site(size_t *failed, const struct pdf_tools *t, const char *dir,
 		diag_line("toivo pdf: %ld of %zu PDFs in %.1f s (%zu unchanged; %s, %d at once)\n", made, run.n,
 			S_now() - t0, cached, t->engine == PDF_CHROMIUM ? "chromium" : "weasyprint", jobs);
 out:
+	for (size_t i = 0; i < run.n_tabs; i++) {
+		free(run.tabs[i].target);
+		free(run.tabs[i].session);
+	}
+	free(run.tabs);
 	S_cdp = NULL;
 	cdp_free(run.cdp);
 	if (run.tmp)

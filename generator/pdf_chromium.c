@@ -306,6 +306,10 @@ static long S_outline(struct outline_item **items, char **err, const struct pdf_
 		      int slot)
 {
 	*items = NULL;
+	/* Chromium's PDFs are read here; pdftohtml is for any other. */
+	long got = pdf_outline_read(items, pdf->data, pdf->len);
+	if (got >= 0)
+		return got;
 	char *file = xasprintf("%s/outline-%d.pdf", run->tmp, slot);
 	char *xml = xasprintf("%s/outline-%d.xml", run->tmp, slot);
 	char *log = xasprintf("%s/outline-%d.log", run->tmp, slot);
@@ -527,11 +531,74 @@ static char *S_load_failure(struct pdf_run *run, struct pdf_item *it, const char
 	return buf_detach(&b, NULL);
 }
 
+/* Opens a tab with its hooks in tab.  0, or -1 with *err. */
+static int S_tab_open(struct pdf_tab *tab, char **err, struct pdf_run *run)
+{
+	struct cdp *c = run->cdp;
+	json_t *res = NULL;
+	/* Opening a tab takes no time unless the machine is very busy: the
+	 * timeout the site sets counts from the navigation on. */
+	double deadline = cdp_now() + (run->opts->timeout > 60 ? run->opts->timeout : 60);
+	if (cdp_call(&res, err, c, NULL, "Target.createTarget", json_pack("{s:s}", "url", "about:blank"), deadline) < 0)
+		return -1;
+	const char *id = json_string_value(json_object_get(res, "targetId"));
+	tab->target = xstrdup(id ? id : "");
+	json_decref(res);
+	if (cdp_call(&res, err, c, NULL, "Target.attachToTarget",
+		     json_pack("{s:s, s:b}", "targetId", tab->target, "flatten", 1), deadline) < 0) {
+		pdf_chromium_tab_close(run, tab);
+		return -1;
+	}
+	const char *sid = json_string_value(json_object_get(res, "sessionId"));
+	tab->session = xstrdup(sid ? sid : "");
+	json_decref(res);
+	const char *s = tab->session;
+	if (cdp_call(NULL, err, c, s, "Network.enable", NULL, deadline) < 0 ||
+	    cdp_call(NULL, err, c, s, "Fetch.enable", json_pack("{s:[{s:s}]}", "patterns", "urlPattern", "*"), deadline) < 0 ||
+	    cdp_call(NULL, err, c, s, "Page.enable", NULL, deadline) < 0) {
+		pdf_chromium_tab_close(run, tab);
+		return -1;
+	}
+	return 0;
+}
+
+void pdf_chromium_tab_close(struct pdf_run *run, struct pdf_tab *tab)
+{
+	if (tab->target && *tab->target && run->cdp) {
+		char *err = NULL;
+		cdp_call(NULL, &err, run->cdp, NULL, "Target.closeTarget", json_pack("{s:s}", "targetId", tab->target),
+			 cdp_now() + 5);
+		free(err);
+	}
+	if (tab->session && run->cdp)
+		cdp_forget(run->cdp, tab->session);
+	free(tab->target);
+	free(tab->session);
+	tab->target = tab->session = NULL;
+}
+
+/* Leaves a finished document's tab on an empty page, so that nothing of
+ * it (a late request, a timer) reaches the next document. */
+static void S_tab_blank(struct pdf_run *run, struct pdf_tab *tab)
+{
+	char *err = NULL;
+	json_t *res = NULL, *ev = NULL;
+	double deadline = cdp_now() + 30;
+	if (cdp_call(&res, &err, run->cdp, tab->session, "Page.navigate", json_pack("{s:s}", "url", "about:blank"),
+		     deadline) < 0 ||
+	    cdp_wait_event(&ev, &err, run->cdp, tab->session, "Page.loadEventFired", deadline) < 0)
+		pdf_chromium_tab_close(run, tab);
+	cdp_forget(run->cdp, tab->session ? tab->session : "");
+	json_decref(ev);
+	json_decref(res);
+	free(err);
+}
+
 int pdf_chromium_item(struct pdf_run *run, struct pdf_item *it, int slot)
 {
 	struct cdp *c = run->cdp;
 	char *err = NULL, *src = path_join(run->dir, it->html), *abs = realpath(src, NULL);
-	char *url = NULL, *html = NULL, *target = NULL, *info = NULL;
+	char *url = NULL, *html = NULL, *info = NULL;
 	size_t len = 0;
 	struct toc toc = { 0 };
 	struct buf pdf = BUF_INIT;
@@ -544,30 +611,18 @@ int pdf_chromium_item(struct pdf_run *run, struct pdf_item *it, int slot)
 	pdf_toc_read(&toc, html, len);
 	it->toc_n = toc.n;
 	url = S_file_url(abs);
-	/* Opening a tab takes no time unless the machine is very busy: the
-	 * timeout the site sets counts from the navigation on. */
 	double tp = cdp_now();
-	double deadline = cdp_now() + (run->opts->timeout > 60 ? run->opts->timeout : 60);
-	if (cdp_call(&res, &err, c, NULL, "Target.createTarget", json_pack("{s:s}", "url", "about:blank"), deadline) < 0)
+	struct pdf_tab *tab = &run->tabs[slot];
+	if (!tab->session && S_tab_open(tab, &err, run) < 0)
 		goto out;
-	target = xstrdup(json_string_value(json_object_get(res, "targetId")) ? json_string_value(json_object_get(res, "targetId")) : "");
-	json_decref(res);
-	if (cdp_call(&res, &err, c, NULL, "Target.attachToTarget", json_pack("{s:s, s:b}", "targetId", target, "flatten", 1),
-		     deadline) < 0)
-		goto out;
-	const char *sid = json_string_value(json_object_get(res, "sessionId"));
+	pdf_profile(run, it->html, "tab ready", tp);
+	/* The hook sees this document's requests from here on. */
 	pthread_mutex_lock(&run->lock);
-	it->session = xstrdup(sid ? sid : "");
+	it->session = xstrdup(tab->session);
 	pthread_mutex_unlock(&run->lock);
-	json_decref(res);
-	res = NULL;
 	const char *s = it->session;
-	if (cdp_call(NULL, &err, c, s, "Network.enable", NULL, deadline) < 0 ||
-	    cdp_call(NULL, &err, c, s, "Fetch.enable", json_pack("{s:[{s:s}]}", "patterns", "urlPattern", "*"), deadline) < 0 ||
-	    cdp_call(NULL, &err, c, s, "Page.enable", NULL, deadline) < 0)
-		goto out;
-	pdf_profile(run, it->html, "tab opened", tp);
 	tp = cdp_now();
+	double deadline;
 	deadline = cdp_now() + run->opts->timeout;
 	if (cdp_call(&res, &err, c, s, "Page.navigate", json_pack("{s:s}", "url", url), deadline) < 0)
 		goto out;
@@ -576,11 +631,29 @@ int pdf_chromium_item(struct pdf_run *run, struct pdf_item *it, int slot)
 		err = xasprintf("the print page could not be opened: %s", nav_err);
 		goto out;
 	}
-	char *why = NULL;
-	if (cdp_wait_event(&ev, &why, c, s, "Page.loadEventFired", deadline) < 0) {
-		err = S_load_failure(run, it, why);
-		free(why);
-		goto out;
+	/* The tab served other documents before: a load event is this
+	 * page's only when the page it finds is this one, fully loaded. */
+	for (;;) {
+		char *why = NULL;
+		if (cdp_wait_event(&ev, &why, c, s, "Page.loadEventFired", deadline) < 0) {
+			err = S_load_failure(run, it, why);
+			free(why);
+			goto out;
+		}
+		json_decref(ev);
+		ev = NULL;
+		char *state = S_eval(&why, c, s,
+				     "document.readyState === 'complete' && document.URL !== 'about:blank' ? 'loaded' : ''",
+				     deadline);
+		bool loaded = state && !strcmp(state, "loaded");
+		free(state);
+		if (why) {
+			err = S_load_failure(run, it, why);
+			free(why);
+			goto out;
+		}
+		if (loaded)
+			break;
 	}
 	pdf_profile(run, it->html, "loaded", tp);
 	tp = cdp_now();
@@ -627,19 +700,18 @@ int pdf_chromium_item(struct pdf_run *run, struct pdf_item *it, int slot)
 out:
 	if (err && !it->error)
 		it->error = xasprintf("%s; %s was not made", err, it->pdf);
-	if (target && *target) {
-		char *e2 = NULL;
-		tp = cdp_now();
-		cdp_call(NULL, &e2, c, NULL, "Target.closeTarget", json_pack("{s:s}", "targetId", target), cdp_now() + 5);
-		pdf_profile(run, it->html, "tab closed", tp);
-		free(e2);
-	}
 	pthread_mutex_lock(&run->lock);
 	if (it->session)
 		cdp_forget(c, it->session);
 	free(it->session);
 	it->session = NULL;
 	pthread_mutex_unlock(&run->lock);
+	/* A tab whose page failed may still be loading it, or be gone: the
+	 * next document gets a new one. */
+	if (r < 0)
+		pdf_chromium_tab_close(run, &run->tabs[slot]);
+	else
+		S_tab_blank(run, &run->tabs[slot]);
 	json_decref(meta);
 	json_decref(ev);
 	json_decref(res);
@@ -647,7 +719,6 @@ out:
 	pdf_toc_free(&toc);
 	free(info);
 	free(err);
-	free(target);
 	free(html);
 	free(url);
 	free(abs);
