@@ -344,7 +344,11 @@ static long S_outline(struct outline_item **items, char **err, const struct pdf_
  * pages; the print's outline still checks it.  It measures twice, the
  * second time with the numbers in place (they may wrap a TOC line), writes
  * them into the spans, puts the page back as it was, and returns them as a
- * JSON list, or '' when the page box cannot be read. */
+ * JSON list, or '' when the page box cannot be read.  A style sheet that
+ * was blocked has no rules to read and is passed over; a change of named
+ * page breaks the page; content wider than the page (a wide table) makes
+ * Chromium lay the whole document out that much wider and scale it down
+ * to fit, so the columns are as much wider. */
 static const char S_predict_js[] =
 	"(() => {\n"
 	"  const sizes = { a3: [297, 420], a4: [210, 297], a5: [148, 210], b4: [250, 353], b5: [176, 250],\n"
@@ -354,13 +358,12 @@ static const char S_predict_js[] =
 	"  document.body.appendChild(probe);\n"
 	"  const px = v => { if (!v || /%|auto/.test(v)) return NaN; probe.style.width = v; return probe.getBoundingClientRect().width; };\n"
 	"  let size = '', m = {};\n"
-	"  try {\n"
-	"    for (const sh of document.styleSheets) for (const r of sh.cssRules) {\n"
-	"      if (!(r instanceof CSSPageRule) || r.selectorText !== '') continue;\n"
-	"      if (r.style.size) size = r.style.size;\n"
-	"      for (const k of ['marginTop', 'marginRight', 'marginBottom', 'marginLeft']) if (r.style[k]) m[k] = r.style[k];\n"
-	"    }\n"
-	"  } catch (e) { probe.remove(); return ''; }\n"
+	"  const rules = sh => { try { return Array.from(sh.cssRules); } catch (e) { return []; } };\n"
+	"  for (const sh of document.styleSheets) for (const r of rules(sh)) {\n"
+	"    if (!(r instanceof CSSPageRule) || r.selectorText !== '') continue;\n"
+	"    if (r.style.size) size = r.style.size;\n"
+	"    for (const k of ['marginTop', 'marginRight', 'marginBottom', 'marginLeft']) if (r.style[k]) m[k] = r.style[k];\n"
+	"  }\n"
 	"  let w = 0, h = 0;\n"
 	"  const words = size.toLowerCase().split(/\\s+/).filter(x => x);\n"
 	"  const named = words.find(x => sizes[x]);\n"
@@ -385,14 +388,11 @@ static const char S_predict_js[] =
 	"      else if (cs[k] === 'avoid-page') set(el, k, 'avoid');\n"
 	"    }\n"
 	"    if (cs.breakInside === 'avoid-page') set(el, 'breakInside', 'avoid');\n"
-	"    /* A change of named page breaks the page. */\n"
 	"    const prev = el.previousElementSibling;\n"
 	"    if (prev && pageOf.has(prev) && pageOf.get(prev) !== pageOf.get(el)) set(el, 'breakBefore', 'column');\n"
 	"  }\n"
 	"  const b = document.body;\n"
 	"  set(b, 'boxSizing', 'content-box');\n"
-	"  /* Content wider than the page (a wide table) makes Chromium lay the\n"
-	"     whole document out that much wider, and scale it down to fit. */\n"
 	"  b.style.width = w + 'px';\n"
 	"  const left = b.getBoundingClientRect().left;\n"
 	"  let right = 0;\n"
@@ -438,6 +438,8 @@ static void S_predict(struct pdf_run *run, struct pdf_item *it, struct toc *toc,
 		return;
 	}
 	char *v = S_eval(&err, run->cdp, session, S_predict_js, t0 + S_print_limit(run));
+	if (getenv("TOIVO_PDF_PROFILE"))
+		fprintf(stderr, "pdf-profile: %s guessed %s%s\n", it->html, v ? v : "nothing: ", v ? "" : err);
 	json_error_t je;
 	json_t *n = v && *v ? json_loads(v, 0, &je) : NULL;
 	if (json_is_array(n) && json_array_size(n) == toc->n)
