@@ -363,6 +363,10 @@ int cdp_start(struct cdp **out, char **err, const char *exe, const char *profile
 		"--no-default-browser-check", "--disable-extensions", "--disable-background-networking",
 		"--disable-component-update", "--disable-sync", "--disable-default-apps",
 		"--disable-dev-shm-usage", "--mute-audio", "--hide-scrollbars", "--remote-debugging-pipe",
+		/* A page may read its own style sheets' rules (the TOC's page
+		 * numbers need the @page rule); every file it loads still
+		 * passes the request hook, which keeps it inside the output. */
+		"--allow-file-access-from-files",
 		opt_profile, "about:blank", NULL,
 	};
 	/* The environment, with HOME and TMPDIR in the profile: nothing is

@@ -580,6 +580,7 @@ long pdf_render_site(size_t *failed, const struct pdf_tools *t, const char *dir,
 	*failed = 0;
 	pthread_mutex_init(&run.lock, NULL);
 	double t0 = S_now();
+	run.t0 = t0;
 	if (S_manifest(&run, &cap, "print.json", true) < 0 || S_manifest(&run, &cap, "slides.json", false) < 0)
 		goto out;
 	run.dir_real = realpath(dir, NULL);
@@ -624,7 +625,10 @@ long pdf_render_site(size_t *failed, const struct pdf_tools *t, const char *dir,
 	if (todo && t->engine == PDF_CHROMIUM) {
 		char *profile = path_join(run.tmp, "profile");
 		char *err = NULL;
-		if (cdp_start(&run.cdp, &err, t->engine_path, profile, pdf_chromium_hook, &run) < 0) {
+		double ts = S_now();
+		int started = cdp_start(&run.cdp, &err, t->engine_path, profile, pdf_chromium_hook, &run);
+		pdf_profile(&run, "chromium", "started", ts);
+		if (started < 0) {
 			if (!pdf_stopping())
 				diag_error("toivo pdf", 0, 0, "Chromium (%s) did not start: %s", t->engine_path, err);
 			free(err);
@@ -638,6 +642,8 @@ long pdf_render_site(size_t *failed, const struct pdf_tools *t, const char *dir,
 			cdp_interrupt(run.cdp);
 	}
 	if (todo) {
+		run.tabs = xcalloc((size_t)jobs, sizeof *run.tabs);
+		run.n_tabs = (size_t)jobs;
 		pthread_t *th = xcalloc((size_t)jobs, sizeof *th);
 		void *(*args)[2] = xcalloc((size_t)jobs, sizeof *args);
 		bool *up = xcalloc((size_t)jobs, sizeof *up);
@@ -681,6 +687,11 @@ long pdf_render_site(size_t *failed, const struct pdf_tools *t, const char *dir,
 		diag_line("toivo pdf: %ld of %zu PDFs in %.1f s (%zu unchanged; %s, %d at once)\n", made, run.n,
 			S_now() - t0, cached, t->engine == PDF_CHROMIUM ? "chromium" : "weasyprint", jobs);
 out:
+	for (size_t i = 0; i < run.n_tabs; i++) {
+		free(run.tabs[i].target);
+		free(run.tabs[i].session);
+	}
+	free(run.tabs);
 	S_cdp = NULL;
 	cdp_free(run.cdp);
 	if (run.tmp)

@@ -182,6 +182,17 @@ bool pdf_chromium_hook(void *ctx, struct cdp *c, const char *session, const char
 
 /* --- one document ------------------------------------------------------------------ */
 
+/* With TOIVO_PDF_PROFILE set, one line per step of each document on
+ * stderr: where a run's time goes. */
+void pdf_profile(const struct pdf_run *run, const char *who, const char *step, double since)
+{
+	static int on = -1;
+	if (on < 0)
+		on = getenv("TOIVO_PDF_PROFILE") && *getenv("TOIVO_PDF_PROFILE");
+	if (on)
+		fprintf(stderr, "pdf-profile: %8.3f %6.3f %s %s\n", cdp_now() - run->t0, cdp_now() - since, who, step);
+}
+
 static char *S_file_url(const char *abs)
 {
 	struct buf b = BUF_INIT;
@@ -295,6 +306,10 @@ static long S_outline(struct outline_item **items, char **err, const struct pdf_
 		      int slot)
 {
 	*items = NULL;
+	/* Chromium's PDFs are read here; pdftohtml is for any other. */
+	long got = pdf_outline_read(items, pdf->data, pdf->len);
+	if (got >= 0)
+		return got;
 	char *file = xasprintf("%s/outline-%d.pdf", run->tmp, slot);
 	char *xml = xasprintf("%s/outline-%d.xml", run->tmp, slot);
 	char *log = xasprintf("%s/outline-%d.log", run->tmp, slot);
@@ -321,6 +336,121 @@ static long S_outline(struct outline_item **items, char **err, const struct pdf_
 	return n;
 }
 
+/* Where each TOC entry's heading will be printed, found without printing:
+ * with print media, the body becomes a multi-column box whose columns are
+ * the pages' content boxes (from the page's @page rule), page breaks become
+ * column breaks, and a heading's column is its page.  Chromium fragments
+ * columns and pages with the same code, so this is right for the course's
+ * pages; the print's outline still checks it.  It measures twice, the
+ * second time with the numbers in place (they may wrap a TOC line), writes
+ * them into the spans, puts the page back as it was, and returns them as a
+ * JSON list, or '' when the page box cannot be read.  A style sheet that
+ * was blocked has no rules to read and is passed over; a change of named
+ * page breaks the page; content wider than the page (a wide table) makes
+ * Chromium lay the whole document out that much wider and scale it down
+ * to fit, so the columns are as much wider. */
+static const char S_predict_js[] =
+	"(() => {\n"
+	"  const sizes = { a3: [297, 420], a4: [210, 297], a5: [148, 210], b4: [250, 353], b5: [176, 250],\n"
+	"    letter: [215.9, 279.4], legal: [215.9, 355.6], ledger: [279.4, 431.8] };\n"
+	"  const probe = document.createElement('div');\n"
+	"  probe.style.cssText = 'position:absolute;visibility:hidden;height:0';\n"
+	"  document.body.appendChild(probe);\n"
+	"  const px = v => { if (!v || /%|auto/.test(v)) return NaN; probe.style.width = v; return probe.getBoundingClientRect().width; };\n"
+	"  let size = '', m = {};\n"
+	"  const rules = sh => { try { return Array.from(sh.cssRules); } catch (e) { return []; } };\n"
+	"  for (const sh of document.styleSheets) for (const r of rules(sh)) {\n"
+	"    if (!(r instanceof CSSPageRule) || r.selectorText !== '') continue;\n"
+	"    if (r.style.size) size = r.style.size;\n"
+	"    for (const k of ['marginTop', 'marginRight', 'marginBottom', 'marginLeft']) if (r.style[k]) m[k] = r.style[k];\n"
+	"  }\n"
+	"  let w = 0, h = 0;\n"
+	"  const words = size.toLowerCase().split(/\\s+/).filter(x => x);\n"
+	"  const named = words.find(x => sizes[x]);\n"
+	"  if (!words.length || named) { [w, h] = sizes[named || 'a4']; w = px(w + 'mm'); h = px(h + 'mm'); }\n"
+	"  else { const l = words.filter(x => !/^(portrait|landscape)$/.test(x)); w = px(l[0]); h = px(l[1] || l[0]); }\n"
+	"  if (words.includes('landscape') && w < h) [w, h] = [h, w];\n"
+	"  w -= px(m.marginLeft || '0px') + px(m.marginRight || '0px');\n"
+	"  h -= px(m.marginTop || '0px') + px(m.marginBottom || '0px');\n"
+	"  probe.remove();\n"
+	"  if (!(w > 50 && h > 50)) return '';\n"
+	"  const spans = Array.from(document.querySelectorAll('span.toc-page[data-for]'));\n"
+	"  const saved = new Map();\n"
+	"  const set = (el, k, v) => { if (!saved.has(el)) saved.set(el, el.getAttribute('style')); el.style[k] = v; };\n"
+	"  const forced = /^(page|left|right|recto|verso)$/;\n"
+	"  const pageOf = new Map([[document.documentElement, 'auto']]);\n"
+	"  for (const el of document.body.querySelectorAll('*')) {\n"
+	"    const cs = getComputedStyle(el);\n"
+	"    if (cs.display === 'none') continue;\n"
+	"    pageOf.set(el, cs.page && cs.page !== 'auto' ? cs.page : pageOf.get(el.parentElement) || 'auto');\n"
+	"    for (const k of ['breakBefore', 'breakAfter']) {\n"
+	"      if (forced.test(cs[k])) set(el, k, 'column');\n"
+	"      else if (cs[k] === 'avoid-page') set(el, k, 'avoid');\n"
+	"    }\n"
+	"    if (cs.breakInside === 'avoid-page') set(el, 'breakInside', 'avoid');\n"
+	"    const prev = el.previousElementSibling;\n"
+	"    if (prev && pageOf.has(prev) && pageOf.get(prev) !== pageOf.get(el)) set(el, 'breakBefore', 'column');\n"
+	"  }\n"
+	"  const b = document.body;\n"
+	"  set(b, 'boxSizing', 'content-box');\n"
+	"  b.style.width = w + 'px';\n"
+	"  const left = b.getBoundingClientRect().left;\n"
+	"  let right = 0;\n"
+	"  for (const el of b.querySelectorAll('*')) { const q = el.getBoundingClientRect(); if (q.width && q.right - left > right) right = q.right - left; }\n"
+	"  const f = Math.min(Math.max(right / w, 1), 2);\n"
+	"  w *= f; h *= f;\n"
+	"  b.style.width = w + 'px'; b.style.height = h + 'px'; b.style.columnCount = '1';\n"
+	"  b.style.columnGap = '0'; b.style.columnFill = 'auto'; b.style.overflow = 'visible';\n"
+	"  const measure = () => {\n"
+	"    const r = b.getBoundingClientRect(), cs = getComputedStyle(b);\n"
+	"    const x0 = r.left + parseFloat(cs.borderLeftWidth) + parseFloat(cs.paddingLeft);\n"
+	"    return spans.map(s => {\n"
+	"      const t = document.getElementById(s.dataset.for);\n"
+	"      if (!t) return 0;\n"
+	"      const q = t.getBoundingClientRect();\n"
+	"      if (!q.width && !q.height) return 0;\n"
+	"      return Math.floor((q.left + Math.min(q.width, w) / 2 - x0) / w) + 1;\n"
+	"    });\n"
+	"  };\n"
+	"  const fill = n => spans.forEach((s, i) => { s.textContent = n[i] > 0 ? String(n[i]) : ''; });\n"
+	"  let n = measure();\n"
+	"  for (let k = 0; k < 2; k++) {\n"
+	"    fill(n);\n"
+	"    const again = measure();\n"
+	"    if (again.every((x, i) => x === n[i])) break;\n"
+	"    n = again;\n"
+	"  }\n"
+	"  fill(n);\n"
+	"  for (const [el, st] of saved) { if (st === null) el.removeAttribute('style'); else el.setAttribute('style', st); }\n"
+	"  return JSON.stringify(n);\n"
+	"})()";
+
+/* Guesses the TOC's numbers with S_predict_js and writes them into the
+ * page, so that the first print is most often the last.  A guess that
+ * cannot be made leaves toc as it was (the prints find the numbers). */
+static void S_predict(struct pdf_run *run, struct pdf_item *it, struct toc *toc, const char *session)
+{
+	char *err = NULL;
+	double t0 = cdp_now();
+	json_t *p = json_pack("{s:s}", "media", "print");
+	if (cdp_call(NULL, &err, run->cdp, session, "Emulation.setEmulatedMedia", p, t0 + S_print_limit(run)) < 0) {
+		free(err);
+		return;
+	}
+	char *v = S_eval(&err, run->cdp, session, S_predict_js, t0 + S_print_limit(run));
+	if (getenv("TOIVO_PDF_PROFILE"))
+		fprintf(stderr, "pdf-profile: %s guessed %s%s\n", it->html, v ? v : "nothing: ", v ? "" : err);
+	json_error_t je;
+	json_t *n = v && *v ? json_loads(v, 0, &je) : NULL;
+	if (json_is_array(n) && json_array_size(n) == toc->n)
+		for (size_t i = 0; i < toc->n; i++)
+			toc->e[i].page = (int)json_integer_value(json_array_get(n, i));
+	json_decref(n);
+	free(v);
+	free(err);
+	pdf_profile(run, it->html, "numbers guessed", t0);
+}
+
 /* Writes the TOC's numbers into the page's spans (in document order, as
  * pdf_toc_read() found them). */
 static int S_set_numbers(char **err, struct cdp *c, const char *session, const struct toc *t, double deadline)
@@ -342,19 +472,34 @@ static int S_set_numbers(char **err, struct cdp *c, const char *session, const s
 static int S_print_all(struct buf *pdf, char **err, struct pdf_run *run, struct pdf_item *it, struct toc *toc,
 		       const char *session, int slot)
 {
+	if (toc->n)
+		S_predict(run, it, toc, session);
 	for (it->passes = 1; it->passes <= PDF_MAX_PASSES; it->passes++) {
 		/* A long document on a busy machine takes minutes to print,
 		 * and a print ends: the site's timeout is for loading. */
+		double tp = cdp_now();
 		if (S_print(pdf, err, run->cdp, session, cdp_now() + S_print_limit(run)) < 0)
 			return -1;
+		pdf_profile(run, it->html, "printed", tp);
 		if (!toc->n)
 			return 0;
 		struct outline_item *ol;
+		tp = cdp_now();
 		long n = S_outline(&ol, err, run, pdf, slot);
 		if (n < 0)
 			return -1;
+		pdf_profile(run, it->html, "outline read", tp);
+		int *was = xcalloc(toc->n, sizeof *was);
+		for (size_t i = 0; i < toc->n; i++)
+			was[i] = toc->e[i].page;
 		size_t same = pdf_toc_update(toc, ol, (size_t)n);
 		it->toc_ok = same;
+		if (getenv("TOIVO_PDF_PROFILE"))
+			for (size_t i = 0; i < toc->n; i++)
+				if (was[i] != toc->e[i].page)
+					fprintf(stderr, "pdf-profile: %s #%s printed %d, is on %d\n", it->html, toc->e[i].id, was[i],
+						toc->e[i].page);
+		free(was);
 		if (same == toc->n)
 			return 0;
 		if (it->passes < PDF_MAX_PASSES &&
@@ -388,11 +533,74 @@ static char *S_load_failure(struct pdf_run *run, struct pdf_item *it, const char
 	return buf_detach(&b, NULL);
 }
 
+/* Opens a tab with its hooks in tab.  0, or -1 with *err. */
+static int S_tab_open(struct pdf_tab *tab, char **err, struct pdf_run *run)
+{
+	struct cdp *c = run->cdp;
+	json_t *res = NULL;
+	/* Opening a tab takes no time unless the machine is very busy: the
+	 * timeout the site sets counts from the navigation on. */
+	double deadline = cdp_now() + (run->opts->timeout > 60 ? run->opts->timeout : 60);
+	if (cdp_call(&res, err, c, NULL, "Target.createTarget", json_pack("{s:s}", "url", "about:blank"), deadline) < 0)
+		return -1;
+	const char *id = json_string_value(json_object_get(res, "targetId"));
+	tab->target = xstrdup(id ? id : "");
+	json_decref(res);
+	if (cdp_call(&res, err, c, NULL, "Target.attachToTarget",
+		     json_pack("{s:s, s:b}", "targetId", tab->target, "flatten", 1), deadline) < 0) {
+		pdf_chromium_tab_close(run, tab);
+		return -1;
+	}
+	const char *sid = json_string_value(json_object_get(res, "sessionId"));
+	tab->session = xstrdup(sid ? sid : "");
+	json_decref(res);
+	const char *s = tab->session;
+	if (cdp_call(NULL, err, c, s, "Network.enable", NULL, deadline) < 0 ||
+	    cdp_call(NULL, err, c, s, "Fetch.enable", json_pack("{s:[{s:s}]}", "patterns", "urlPattern", "*"), deadline) < 0 ||
+	    cdp_call(NULL, err, c, s, "Page.enable", NULL, deadline) < 0) {
+		pdf_chromium_tab_close(run, tab);
+		return -1;
+	}
+	return 0;
+}
+
+void pdf_chromium_tab_close(struct pdf_run *run, struct pdf_tab *tab)
+{
+	if (tab->target && *tab->target && run->cdp) {
+		char *err = NULL;
+		cdp_call(NULL, &err, run->cdp, NULL, "Target.closeTarget", json_pack("{s:s}", "targetId", tab->target),
+			 cdp_now() + 5);
+		free(err);
+	}
+	if (tab->session && run->cdp)
+		cdp_forget(run->cdp, tab->session);
+	free(tab->target);
+	free(tab->session);
+	tab->target = tab->session = NULL;
+}
+
+/* Leaves a finished document's tab on an empty page, so that nothing of
+ * it (a late request, a timer) reaches the next document. */
+static void S_tab_blank(struct pdf_run *run, struct pdf_tab *tab)
+{
+	char *err = NULL;
+	json_t *res = NULL, *ev = NULL;
+	double deadline = cdp_now() + 30;
+	if (cdp_call(&res, &err, run->cdp, tab->session, "Page.navigate", json_pack("{s:s}", "url", "about:blank"),
+		     deadline) < 0 ||
+	    cdp_wait_event(&ev, &err, run->cdp, tab->session, "Page.loadEventFired", deadline) < 0)
+		pdf_chromium_tab_close(run, tab);
+	cdp_forget(run->cdp, tab->session ? tab->session : "");
+	json_decref(ev);
+	json_decref(res);
+	free(err);
+}
+
 int pdf_chromium_item(struct pdf_run *run, struct pdf_item *it, int slot)
 {
 	struct cdp *c = run->cdp;
 	char *err = NULL, *src = path_join(run->dir, it->html), *abs = realpath(src, NULL);
-	char *url = NULL, *html = NULL, *target = NULL, *info = NULL;
+	char *url = NULL, *html = NULL, *info = NULL;
 	size_t len = 0;
 	struct toc toc = { 0 };
 	struct buf pdf = BUF_INIT;
@@ -405,27 +613,18 @@ int pdf_chromium_item(struct pdf_run *run, struct pdf_item *it, int slot)
 	pdf_toc_read(&toc, html, len);
 	it->toc_n = toc.n;
 	url = S_file_url(abs);
-	/* Opening a tab takes no time unless the machine is very busy: the
-	 * timeout the site sets counts from the navigation on. */
-	double deadline = cdp_now() + (run->opts->timeout > 60 ? run->opts->timeout : 60);
-	if (cdp_call(&res, &err, c, NULL, "Target.createTarget", json_pack("{s:s}", "url", "about:blank"), deadline) < 0)
+	double tp = cdp_now();
+	struct pdf_tab *tab = &run->tabs[slot];
+	if (!tab->session && S_tab_open(tab, &err, run) < 0)
 		goto out;
-	target = xstrdup(json_string_value(json_object_get(res, "targetId")) ? json_string_value(json_object_get(res, "targetId")) : "");
-	json_decref(res);
-	if (cdp_call(&res, &err, c, NULL, "Target.attachToTarget", json_pack("{s:s, s:b}", "targetId", target, "flatten", 1),
-		     deadline) < 0)
-		goto out;
-	const char *sid = json_string_value(json_object_get(res, "sessionId"));
+	pdf_profile(run, it->html, "tab ready", tp);
+	/* The hook sees this document's requests from here on. */
 	pthread_mutex_lock(&run->lock);
-	it->session = xstrdup(sid ? sid : "");
+	it->session = xstrdup(tab->session);
 	pthread_mutex_unlock(&run->lock);
-	json_decref(res);
-	res = NULL;
 	const char *s = it->session;
-	if (cdp_call(NULL, &err, c, s, "Network.enable", NULL, deadline) < 0 ||
-	    cdp_call(NULL, &err, c, s, "Fetch.enable", json_pack("{s:[{s:s}]}", "patterns", "urlPattern", "*"), deadline) < 0 ||
-	    cdp_call(NULL, &err, c, s, "Page.enable", NULL, deadline) < 0)
-		goto out;
+	tp = cdp_now();
+	double deadline;
 	deadline = cdp_now() + run->opts->timeout;
 	if (cdp_call(&res, &err, c, s, "Page.navigate", json_pack("{s:s}", "url", url), deadline) < 0)
 		goto out;
@@ -434,12 +633,32 @@ int pdf_chromium_item(struct pdf_run *run, struct pdf_item *it, int slot)
 		err = xasprintf("the print page could not be opened: %s", nav_err);
 		goto out;
 	}
-	char *why = NULL;
-	if (cdp_wait_event(&ev, &why, c, s, "Page.loadEventFired", deadline) < 0) {
-		err = S_load_failure(run, it, why);
-		free(why);
-		goto out;
+	/* The tab served other documents before: a load event is this
+	 * page's only when the page it finds is this one, fully loaded. */
+	for (;;) {
+		char *why = NULL;
+		if (cdp_wait_event(&ev, &why, c, s, "Page.loadEventFired", deadline) < 0) {
+			err = S_load_failure(run, it, why);
+			free(why);
+			goto out;
+		}
+		json_decref(ev);
+		ev = NULL;
+		char *state = S_eval(&why, c, s,
+				     "document.readyState === 'complete' && document.URL !== 'about:blank' ? 'loaded' : ''",
+				     deadline);
+		bool loaded = state && !strcmp(state, "loaded");
+		free(state);
+		if (why) {
+			err = S_load_failure(run, it, why);
+			free(why);
+			goto out;
+		}
+		if (loaded)
+			break;
 	}
+	pdf_profile(run, it->html, "loaded", tp);
+	tp = cdp_now();
 	/* The page's own scripts have run; fonts and images next. */
 	char *css = it->kind && !strcmp(it->kind, "slides") ? NULL : pdf_title_css(it->title);
 	json_t *jcss = json_string(css ? css : "");
@@ -453,6 +672,7 @@ int pdf_chromium_item(struct pdf_run *run, struct pdf_item *it, int slot)
 	free(js);
 	if (!info)
 		goto out;
+	pdf_profile(run, it->html, "fonts and images", tp);
 	json_error_t je;
 	meta = json_loads(info, 0, &je);
 	if (S_print_all(&pdf, &err, run, it, &toc, s, slot) < 0)
@@ -467,6 +687,7 @@ int pdf_chromium_item(struct pdf_run *run, struct pdf_item *it, int slot)
 	};
 	if (!pm.title || !*pm.title)
 		pm.title = it->title;
+	tp = cdp_now();
 	pdf_meta_update(&pdf, &pm);
 	char *dst = path_join(run->dir, it->pdf);
 	char *pdir = path_dir(dst);
@@ -475,22 +696,24 @@ int pdf_chromium_item(struct pdf_run *run, struct pdf_item *it, int slot)
 		err = xasprintf("cannot write %s: %s", it->pdf, strerror(errno));
 	else
 		r = 0;
+	pdf_profile(run, it->html, "written", tp);
 	free(pdir);
 	free(dst);
 out:
 	if (err && !it->error)
 		it->error = xasprintf("%s; %s was not made", err, it->pdf);
-	if (target && *target) {
-		char *e2 = NULL;
-		cdp_call(NULL, &e2, c, NULL, "Target.closeTarget", json_pack("{s:s}", "targetId", target), cdp_now() + 5);
-		free(e2);
-	}
 	pthread_mutex_lock(&run->lock);
 	if (it->session)
 		cdp_forget(c, it->session);
 	free(it->session);
 	it->session = NULL;
 	pthread_mutex_unlock(&run->lock);
+	/* A tab whose page failed may still be loading it, or be gone: the
+	 * next document gets a new one. */
+	if (r < 0)
+		pdf_chromium_tab_close(run, &run->tabs[slot]);
+	else
+		S_tab_blank(run, &run->tabs[slot]);
 	json_decref(meta);
 	json_decref(ev);
 	json_decref(res);
@@ -498,7 +721,6 @@ out:
 	pdf_toc_free(&toc);
 	free(info);
 	free(err);
-	free(target);
 	free(html);
 	free(url);
 	free(abs);

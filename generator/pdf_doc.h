@@ -35,6 +35,12 @@ struct pdf_request {
 	char *id, *url;
 };
 
+/* A tab of the browser that one worker keeps for document after document:
+ * its renderer process and its hooks are set up once. */
+struct pdf_tab {
+	char *target, *session;         /* NULL while there is none */
+};
+
 struct pdf_run {
 	const struct pdf_tools *tools;
 	const struct pdf_opts *opts;
@@ -50,6 +56,9 @@ struct pdf_run {
 	 * leaves files of the previous one in its folder until the end. */
 	bool (*has)(void *ud, const char *rel);
 	void *has_ud;
+	double t0;              /* cdp_now() at the start of the run */
+	struct pdf_tab *tabs;   /* one per worker (slot) */
+	size_t n_tabs;
 };
 
 /* Makes one document in a tab of run->cdp: loads the page, waits for its
@@ -57,6 +66,13 @@ struct pdf_run {
  * has a TOC), writes the Info dictionary and the PDF.  0, or -1 with the
  * reason in it->error. */
 int pdf_chromium_item(struct pdf_run *run, struct pdf_item *it, int slot);
+
+/* Closes the tab of a worker, when it has one. */
+void pdf_chromium_tab_close(struct pdf_run *run, struct pdf_tab *tab);
+
+/* With TOIVO_PDF_PROFILE set, prints the time since the run began and
+ * since since, the document who and the step it finished. */
+void pdf_profile(const struct pdf_run *run, const char *who, const char *step, double since);
 
 /* The DevTools event hook of the run (see cdp.h): answers paused requests,
  * letting through files of the output and allowed hosts only. */

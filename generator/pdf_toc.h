@@ -34,6 +34,12 @@ void pdf_toc_free(struct toc *t);
  * into *out (the caller frees each text and the array).  Returns n. */
 size_t pdf_outline_parse(struct outline_item **out, const char *xml, size_t len);
 
+/* Reads the outline items of a PDF made by Chromium (plain objects, a
+ * classic cross-reference table) in document order, as pdf_outline_parse()
+ * does (in pdf_outline.c).  Returns n, or -1 when the file is not one it
+ * can read. */
+long pdf_outline_read(struct outline_item **out, const char *pdf, size_t len);
+
 /* Sets each entry's page from the outline; returns the entries found. */
 size_t pdf_toc_match(struct toc *t, const struct outline_item *it, size_t n);
 

@@ -264,9 +264,11 @@ print(max((e["html"] for e in json.load(open(os.path.join(d, "print.json")))), k
 		i=$((i + 1))
 	done
 	docs=$(python3 -c 'import json, sys; print(len(json.load(open(sys.argv[1]))))' "$P/out/print.json")
+	# toivo pdf also makes a PDF of each slide deck (slides.json): counted apart.
+	decks=$(python3 -c 'import json, os, sys; print(len(json.load(open(sys.argv[1]))) if os.path.exists(sys.argv[1]) else 0)' "$P/out/slides.json")
 	cw=$(median chromium 2)
 	echo
-	echo "toivo pdf: the bundled course, $docs PDFs; one cold Chromium print of $big ($(du -k "$P/html/$big" | cut -f1) kB); median of ${BENCH_PDF:-3}"
+	echo "toivo pdf: the bundled course, $docs print PDFs and $decks slide-deck PDFs; one cold Chromium print of $big ($(du -k "$P/html/$big" | cut -f1) kB); median of ${BENCH_PDF:-3}"
 	printf '%-28s %9s %12s %10s %14s\n' run "wall s" "user+sys s" "peak MB" "/ one Chromium"
 	for t in chromium toivo-pdf toivo-pdf-again; do
 		w=$(median $t 2)

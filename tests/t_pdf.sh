@@ -245,6 +245,9 @@ while True:
     c, _ = s.accept(); held.append(c)
 ' "$port" &
 server=$!
+# Listening before toivo runs: on a busy machine Python may start after the
+# browser asks, and a refused request lets the page finish loading.
+WAIT=60 wait_for python3 -c 'import socket, sys; socket.create_connection(("127.0.0.1", int(sys.argv[1])), 1)' "$port"
 printf 'pdf:\n  timeout: 20\n  allow_remote: [127.0.0.1]\n' >> "$S/site.yaml"
 printf '\n<img src="http://127.0.0.1:%s/never.png" alt="">\n' "$port" >> "$S/content/mod/toka.en.md"
 rm -rf "$T/w"
