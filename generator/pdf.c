@@ -227,7 +227,7 @@ static void S_show_log(const char *log)
 		if (nl)
 			*nl = 0;
 		if (*l) {
-			fprintf(stderr, "    %s\n", l);
+			diag_line("    %s\n", l);
 			lines++;
 		}
 		if (!nl)
@@ -380,39 +380,33 @@ done:
 /* --- progress ----------------------------------------------------------------------- */
 
 /* One line per finished document; on a terminal, a live [done/all]
- * counter below them.  Called with run->lock held. */
+ * counter below them (diag's status line).  Called with run->lock held. */
 static void S_progress(struct pdf_run *run, const struct pdf_item *it)
 {
-	bool tty = isatty(2);
 	if (run->opts->quiet)
 		return;
-	if (tty)
-		fputs("\r\033[K", stderr);
 	if (it) {
 		struct stat st;
 		char *path = path_join(run->dir, it->pdf);
 		double mb = stat(path, &st) == 0 ? st.st_size / 1048576.0 : 0;
 		free(path);
 		if (it->failed)
-			fprintf(stderr, "toivo pdf: %s  failed (above)\n", it->pdf);
+			diag_line("toivo pdf: %s  failed (above)\n", it->pdf);
 		else if (it->cached)
-			fprintf(stderr, "toivo pdf: %s  unchanged, %.1f MB\n", it->pdf, mb);
+			diag_line("toivo pdf: %s  unchanged, %.1f MB\n", it->pdf, mb);
 		else if (it->toc_n)
-			fprintf(stderr, "toivo pdf: %s  %.1f s, %d prints, TOC %zu/%zu, %.1f MB\n", it->pdf, it->seconds,
-				it->passes, it->toc_ok, it->toc_n, mb);
+			diag_line("toivo pdf: %s  %.1f s, %d prints, TOC %zu/%zu, %.1f MB\n", it->pdf, it->seconds,
+				  it->passes, it->toc_ok, it->toc_n, mb);
 		else
-			fprintf(stderr, "toivo pdf: %s  %.1f s, %.1f MB\n", it->pdf, it->seconds, mb);
+			diag_line("toivo pdf: %s  %.1f s, %.1f MB\n", it->pdf, it->seconds, mb);
 	}
-	if (tty && run->done < run->n)
-		fprintf(stderr, "[%zu/%zu]", run->done, run->n);
-	fflush(stderr);
+	if (run->done < run->n)
+		diag_progress(1, "toivo pdf: [%zu/%zu]", run->done, run->n);
 }
 
 static void S_finish(struct pdf_run *run, struct pdf_item *it)
 {
 	pthread_mutex_lock(&run->lock);
-	if (!run->opts->quiet && isatty(2))
-		fputs("\r\033[K", stderr);   /* the counter's line */
 	if (it->error)
 		diag_error(it->html, 0, 0, "%s", it->error);
 	for (size_t i = 0; i < it->n_blocked; i++)
@@ -617,6 +611,7 @@ long pdf_render_site(size_t *failed, const struct pdf_tools *t, const char *dir,
 		run.order[k] = i;
 	}
 	run.n_order = todo;
+	diag_progress_begin(opts->quiet ? 0 : -1);
 	if (todo)
 		S_progress(&run, NULL);         /* the counter, on a terminal */
 	int jobs = opts->jobs < 1 ? 1 : opts->jobs;
@@ -681,12 +676,12 @@ long pdf_render_site(size_t *failed, const struct pdf_tools *t, const char *dir,
 	}
 	if (pdf_stopping())
 		made = -1;
-	if (!opts->quiet && isatty(2))
-		fputs("\r\033[K", stderr);
+	diag_progress_end();
 	if (!opts->quiet && made >= 0)
 		diag_line("toivo pdf: %ld of %zu PDFs in %.1f s (%zu unchanged; %s, %d at once)\n", made, run.n,
 			S_now() - t0, cached, t->engine == PDF_CHROMIUM ? "chromium" : "weasyprint", jobs);
 out:
+	diag_progress_end();      /* also after a failure (idempotent) */
 	for (size_t i = 0; i < run.n_tabs; i++) {
 		free(run.tabs[i].target);
 		free(run.tabs[i].session);

@@ -165,7 +165,7 @@ bool pdf_chromium_hook(void *ctx, struct cdp *c, const char *session, const char
 	struct pdf_run *run = ctx;
 	if (getenv("TOIVO_CDP_TRACE")) {
 		char *t = json_dumps(params, JSON_COMPACT);
-		fprintf(stderr, "cdp: %s %s %.300s\n", session ? session : "-", method, t ? t : "");
+		diag_line("cdp: %s %s %.300s\n", session ? session : "-", method, t ? t : "");
 		free(t);
 	}
 	if (!strcmp(method, "Fetch.requestPaused")) {
@@ -190,7 +190,7 @@ void pdf_profile(const struct pdf_run *run, const char *who, const char *step, d
 	if (on < 0)
 		on = getenv("TOIVO_PDF_PROFILE") && *getenv("TOIVO_PDF_PROFILE");
 	if (on)
-		fprintf(stderr, "pdf-profile: %8.3f %6.3f %s %s\n", cdp_now() - run->t0, cdp_now() - since, who, step);
+		diag_line("pdf-profile: %8.3f %6.3f %s %s\n", cdp_now() - run->t0, cdp_now() - since, who, step);
 }
 
 static char *S_file_url(const char *abs)
@@ -439,7 +439,7 @@ static void S_predict(struct pdf_run *run, struct pdf_item *it, struct toc *toc,
 	}
 	char *v = S_eval(&err, run->cdp, session, S_predict_js, t0 + S_print_limit(run));
 	if (getenv("TOIVO_PDF_PROFILE"))
-		fprintf(stderr, "pdf-profile: %s guessed %s%s\n", it->html, v ? v : "nothing: ", v ? "" : err);
+		diag_line("pdf-profile: %s guessed %s%s\n", it->html, v ? v : "nothing: ", v ? "" : err);
 	json_error_t je;
 	json_t *n = v && *v ? json_loads(v, 0, &je) : NULL;
 	if (json_is_array(n) && json_array_size(n) == toc->n)
@@ -497,7 +497,7 @@ static int S_print_all(struct buf *pdf, char **err, struct pdf_run *run, struct 
 		if (getenv("TOIVO_PDF_PROFILE"))
 			for (size_t i = 0; i < toc->n; i++)
 				if (was[i] != toc->e[i].page)
-					fprintf(stderr, "pdf-profile: %s #%s printed %d, is on %d\n", it->html, toc->e[i].id, was[i],
+					diag_line("pdf-profile: %s #%s printed %d, is on %d\n", it->html, toc->e[i].id, was[i],
 						toc->e[i].page);
 		free(was);
 		if (same == toc->n)
