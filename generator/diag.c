@@ -165,7 +165,7 @@ void diag_progress_begin(int on)
 {
 	pthread_mutex_lock(&lock);
 	S_unprogress();
-	progress_on = on < 0 ? isatty(2) : on;
+	__atomic_store_n(&progress_on, on < 0 ? isatty(2) : on, __ATOMIC_RELAXED);
 	progress_start = S_now();
 	/* TOIVO_PROGRESS_AFTER=0 shows it at once (tests). */
 	const char *after = getenv("TOIVO_PROGRESS_AFTER");
@@ -176,7 +176,8 @@ void diag_progress_begin(int on)
 
 void diag_progress(int force, const char *fmt, ...)
 {
-	if (!progress_on)
+	/* Called for every page: off, it returns without the lock. */
+	if (!__atomic_load_n(&progress_on, __ATOMIC_RELAXED))
 		return;
 	double now = S_now();
 	pthread_mutex_lock(&lock);
@@ -206,7 +207,7 @@ void diag_progress_end(void)
 {
 	pthread_mutex_lock(&lock);
 	S_unprogress();
-	progress_on = 0;
+	__atomic_store_n(&progress_on, 0, __ATOMIC_RELAXED);
 	pthread_mutex_unlock(&lock);
 }
 

@@ -676,8 +676,7 @@ long pdf_render_site(size_t *failed, const struct pdf_tools *t, const char *dir,
 	}
 	if (pdf_stopping())
 		made = -1;
-	diag_progress_end();
-	if (!opts->quiet && made >= 0)
+	if (!opts->quiet && made >= 0)       /* diag_line clears the counter first */
 		diag_line("toivo pdf: %ld of %zu PDFs in %.1f s (%zu unchanged; %s, %d at once)\n", made, run.n,
 			S_now() - t0, cached, t->engine == PDF_CHROMIUM ? "chromium" : "weasyprint", jobs);
 out:

@@ -1,26 +1,18 @@
-/* search.c - the site search index: each page's title, module, URL,
- * headings and plain text, written per language as a script that
- * themes/default/assets/search.js reads.  See search.h for the format.
- *
- * The plain text comes from the page's content HTML in one pass (tags
- * dropped, entities decoded, hidden and graphic elements skipped); the
- * text past SEARCH_TEXT_MAX bytes is kept only as a list of distinct
- * accent-folded words, so a long page costs its vocabulary, not its text.
+/* search.c - the site search index, page by page: accent folding, each
+ * page's words (title, headings, sections) interned in the language's
+ * table of forms, and its record (title, module, URL, section snippets)
+ * put in the spool.  The plain text comes from search_text.c; the index
+ * files are written by search_write.c.  See search.h for the format.
  */
-#include <math.h>
 #include <pthread.h>
 #include <stdbool.h>
 #include <stdint.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
 #include "analyse.h"
 #include "buf.h"
 #include "diag.h"
-#include "hmap.h"
-#include "output.h"
 #include "search.h"
 #include "search_impl.h"
 #include "search_text.h"
