@@ -80,6 +80,9 @@ char *output_cache_dir(const char *root);
  * holds it.  NULL after reporting.  Release it with output_lock_release
  * (NULL is harmless).  toivo pdf holds it over its whole run. */
 struct output_lock *output_lock_take(const char *cache, const char *out);
+/* CACHE/out-KEY, the cache folder of the output out (created), or NULL
+ * when it cannot be made; the caller frees it. */
+char *output_key_dir(const char *cache, const char *out);
 void output_lock_release(struct output_lock *l);
 /* Takes OUT's lock and prepares the stage (in cache, see above).  Returns
  * 0, or -1 after reporting (OUT is a file, its folder cannot be written
