@@ -23,6 +23,7 @@
 #include "pool.h"
 #include "print.h"
 #include "render.h"
+#include "plaintext.h"
 #include "search.h"
 #include "site.h"
 #include "slides.h"
@@ -115,6 +116,9 @@ static void S_render_page(struct build *b, struct hooks *h, struct page *p)
 		.hook_page = hp, .hook_site = env->hook_site,
 		.links_are_errors = b->opts->check,
 	};
+	struct plaintext text = { 0 };
+	if (!deck && search_wants(b->index, p))
+		job.text = &text;
 	if (deck) {
 		job.render_tree = slides_tree;
 		job.tree_ud = &slides;
@@ -132,6 +136,7 @@ static void S_render_page(struct build *b, struct hooks *h, struct page *p)
 		value_free(hp);
 		value_free(slides);
 		buf_free(&html);
+		plaintext_free(&text);
 		return;
 	}
 	struct value *params = value_get(hp, "params");
@@ -139,8 +144,9 @@ static void S_render_page(struct build *b, struct hooks *h, struct page *p)
 	value_free(hp);
 	if (b->html && !deck)
 		spool_put(b->spool, &b->html[p->index], html.data, html.len);
-	if (!deck)
-		b->search[p->index] = search_page(b->index, p, html.data);
+	if (job.text)
+		b->search[p->index] = search_page(b->index, p, &text);
+	plaintext_free(&text);
 	struct value *ctx = render_context(env, p, buf_detach(&html, NULL), job.toc, pc);
 	if (deck)
 		slides_context(ctx, env, p, slides);

@@ -15,6 +15,7 @@
 #include "hooks.h"
 #include "i18n.h"
 #include "markdown.h"
+#include "plaintext.h"
 #include "site.h"
 #include "utf8.h"
 #include "util.h"
@@ -344,6 +345,9 @@ static char *S_resolve(struct markdown_job *job, const char *url, int line)
 struct walk {
 	cmark_node **dead;      /* replaced nodes, freed with the tree: their */
 	size_t n_dead, cap_dead;/* text chunks are still used by moved children */
+	char **head_ids;        /* the ids of the headings, in order; a heading's */
+	int *head_levels;       /* node has its index + 1 as user data */
+	size_t n_heads, cap_heads, cap_levels;
 	struct hmap ids;
 	struct value *cur_h2;
 	int html_line;          /* the last line warned about raw HTML */
@@ -392,6 +396,13 @@ static void S_heading(struct markdown_job *job, struct walk *w, cmark_node *h)
 	cmark_node *c = cmark_node_new(CMARK_NODE_CUSTOM_BLOCK);
 	cmark_node_set_on_enter(c, enter.data);
 	cmark_node_set_on_exit(c, leave.data);
+	if (job->text) {
+		w->head_ids = xgrow(w->head_ids, &w->cap_heads, w->n_heads, sizeof *w->head_ids);
+		w->head_levels = xgrow(w->head_levels, &w->cap_levels, w->n_heads, sizeof *w->head_levels);
+		w->head_ids[w->n_heads] = xstrdup(id.data);
+		w->head_levels[w->n_heads++] = level;
+		cmark_node_set_user_data(c, (void *)(uintptr_t)w->n_heads);
+	}
 	cmark_node *ch;
 	while ((ch = cmark_node_first_child(h))) {
 		cmark_node_unlink(ch);
@@ -503,6 +514,99 @@ static void S_raw_html(struct markdown_job *job, struct walk *w, cmark_node *n, 
 		  (int)n_shown, lit);
 }
 
+/* ------------------------------------------------------------------ */
+/* the page's plain text                                              */
+/* ------------------------------------------------------------------ */
+
+/* Whether block n holds inline raw HTML: its text may be hidden by it
+ * (<span aria-hidden="true">, <svg>), which the nodes alone cannot say. */
+static bool S_raw_inline(cmark_node *n)
+{
+	cmark_node *c = cmark_node_first_child(n);
+	if (!c || (cmark_node_get_type(c) & CMARK_NODE_TYPE_MASK) != CMARK_NODE_TYPE_INLINE)
+		return false;
+	bool raw = false;
+	cmark_iter *it = cmark_iter_new(n);
+	while (!raw && cmark_iter_next(it) != CMARK_EVENT_DONE)
+		raw = cmark_node_get_type(cmark_iter_get_node(it)) == CMARK_NODE_HTML_INLINE;
+	cmark_iter_free(it);
+	return raw;
+}
+
+/* Fills job->text from the finished tree: the text of its text and code,
+ * a break between blocks, h2/h3 headings as sections; images (their alt
+ * text is an attribute in the page), footnote reference numbers and
+ * left-out raw HTML give no words.  What hooks wrote, and raw HTML when
+ * it is kept, is HTML: plaintext_html reads it, and a block with raw HTML
+ * inside it is read as the HTML it renders to. */
+static void S_text(struct markdown_job *job, const struct walk *w, cmark_node *doc, cmark_llist *exts)
+{
+	struct plaintext *x = job->text;
+	bool raw = job->site->unsafe_html;
+	cmark_iter *it = cmark_iter_new(doc);
+	cmark_event_type ev;
+	while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
+		cmark_node *n = cmark_iter_get_node(it);
+		cmark_node_type t = cmark_node_get_type(n);
+		bool enter = ev == CMARK_EVENT_ENTER;
+		if (raw && enter && (t & CMARK_NODE_TYPE_MASK) == CMARK_NODE_TYPE_BLOCK && S_raw_inline(n)) {
+			char *html = cmark_render_html(n, S_opts(true), exts);
+			plaintext_break(x);
+			plaintext_html(x, html);
+			plaintext_break(x);
+			free(html);
+			cmark_iter_reset(it, n, CMARK_EVENT_EXIT);
+			continue;
+		}
+		switch (t) {
+		case CMARK_NODE_TEXT:
+		case CMARK_NODE_CODE:
+		case CMARK_NODE_CODE_BLOCK: {
+			const char *lit = cmark_node_get_literal(n);
+			if (t == CMARK_NODE_CODE_BLOCK)
+				plaintext_break(x);
+			if (lit)
+				plaintext_add(x, lit, strlen(lit));
+			break;
+		}
+		case CMARK_NODE_SOFTBREAK:
+		case CMARK_NODE_LINEBREAK:
+			plaintext_break(x);
+			break;
+		case CMARK_NODE_HTML_BLOCK:
+		case CMARK_NODE_HTML_INLINE:
+			if (raw && cmark_node_get_literal(n))
+				plaintext_html(x, cmark_node_get_literal(n));
+			break;
+		case CMARK_NODE_IMAGE:
+			plaintext_break(x);
+			if (enter)
+				cmark_iter_reset(it, n, CMARK_EVENT_EXIT);
+			break;
+		case CMARK_NODE_CUSTOM_BLOCK: {
+			size_t k = (uintptr_t)cmark_node_get_user_data(n);
+			if (!k) {               /* a hook's HTML */
+				plaintext_break(x);
+				if (enter && cmark_node_get_on_enter(n))
+					plaintext_html(x, cmark_node_get_on_enter(n));
+			} else if (w->head_levels[k - 1] != 2 && w->head_levels[k - 1] != 3) {
+				plaintext_break(x);
+			} else if (enter) {
+				plaintext_heading_begin(x, w->head_ids[k - 1]);
+			} else {
+				plaintext_heading_end(x);
+			}
+			break;
+		}
+		default:
+			if ((t & CMARK_NODE_TYPE_MASK) == CMARK_NODE_TYPE_BLOCK)
+				plaintext_break(x);
+			break;
+		}
+	}
+	cmark_iter_free(it);
+}
+
 int markdown_render(struct buf *out, struct markdown_job *job)
 {
 	const struct page *pg = job->page;
@@ -566,6 +670,8 @@ int markdown_render(struct buf *out, struct markdown_job *job)
 	}
 	free(todo);
 
+	if (job->text)
+		S_text(job, &w, doc, cmark_parser_get_syntax_extensions(p));
 	if (job->render_tree) {
 		if (job->render_tree(job, doc, S_opts(job->site->unsafe_html),
 				     cmark_parser_get_syntax_extensions(p)) < 0)
@@ -577,6 +683,10 @@ int markdown_render(struct buf *out, struct markdown_job *job)
 	for (size_t i = 0; i < w.n_dead; i++)
 		cmark_node_free(w.dead[i]);
 	free(w.dead);
+	for (size_t i = 0; i < w.n_heads; i++)
+		free(w.head_ids[i]);
+	free(w.head_ids);
+	free(w.head_levels);
 	hmap_free(&w.ids);
 	cmark_parser_free(p);
 	return job->errors ? -1 : 0;

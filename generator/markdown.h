@@ -12,6 +12,7 @@ struct site;
 struct page;
 struct hooks;
 struct cmark_node;
+struct plaintext;
 struct _cmark_llist;
 
 struct markdown_job {
@@ -21,6 +22,8 @@ struct markdown_job {
 	const struct value *hook_page;  /* what hooks see as block.page */
 	const struct value *hook_site;  /* block.site */
 	bool links_are_errors;          /* toivo check: broken links fail */
+	struct plaintext *text;         /* when set, filled with the page's plain
+	                                 * text and sections (for search) */
 	/* Out: the table of contents ({id, title, level, children}), the ids
 	 * of the page and the links it makes ({path, anchor, line}); ids
 	 * and links only with links_are_errors (NULL otherwise). */

@@ -1,8 +1,8 @@
 /* search.c - the site search index, page by page: accent folding, each
  * page's words (title, headings, sections) interned in the language's
  * table of forms, and its record (title, module, URL, section snippets)
- * put in the spool.  The plain text comes from search_text.c; the index
- * files are written by search_write.c.  See search.h for the format.
+ * put in the spool.  The plain text comes from the page's tree (markdown.c
+ * through plaintext.c); the index files are written by search_write.c.  See search.h for the format.
  */
 #include <pthread.h>
 #include <stdbool.h>
@@ -15,7 +15,7 @@
 #include "diag.h"
 #include "search.h"
 #include "search_impl.h"
-#include "search_text.h"
+#include "plaintext.h"
 #include "site.h"
 #include "spool.h"
 #include "utf8.h"
@@ -360,30 +360,35 @@ static void S_json_cut(struct buf *r, const char *text, size_t a, size_t e, size
 	value_json_string(r, text + a, e - a);
 }
 
-struct search_doc *search_page(struct search *ix, const struct page *p, const char *html)
+bool search_wants(const struct search *ix, const struct page *p)
 {
-	if (p->kind == PAGE_404 || p->draft)
-		return NULL;
+	if (!ix || p->kind == PAGE_404 || p->draft)
+		return false;
 	const struct value *flag = value_get(p->fm, "search");
-	if (flag && !value_truthy(flag))
+	return !flag || value_truthy(flag);
+}
+
+struct search_doc *search_page(struct search *ix, const struct page *p, struct plaintext *t)
+{
+	if (!search_wants(ix, p))
 		return NULL;
-	struct buf text = BUF_INIT;
-	struct extract x = { .text = &text };
-	search_text_extract(&x, html ? html : "");
-	if (!text.data)
-		buf_puts(&text, "");
+	struct plaintext_heading *hd = t->h;
+	size_t n_h = t->n_h;
+	if (!t->text.data)
+		buf_puts(&t->text, "");
+	const struct buf text = t->text;
 
 	/* The words: the title's, each heading's, each section's body. */
 	struct page_words *pwp = S_pw_take(ix);
 	struct page_words pw = *pwp;
 	S_page_words(&pw, p->title ? p->title : "", p->title ? strlen(p->title) : 0, 0, W_TITLE);
 	size_t at = 0;
-	for (size_t i = 0; i <= x.n_h; i++) {
-		size_t end = i < x.n_h ? x.h[i].start : text.len;
+	for (size_t i = 0; i <= n_h; i++) {
+		size_t end = i < n_h ? hd[i].start : text.len;
 		S_page_words(&pw, text.data + at, end - at, (unsigned)i, W_BODY);
-		if (i < x.n_h) {
-			S_page_words(&pw, text.data + x.h[i].start, x.h[i].end - x.h[i].start, (unsigned)i + 1, W_HEADING);
-			at = x.h[i].end;
+		if (i < n_h) {
+			S_page_words(&pw, text.data + hd[i].start, hd[i].end - hd[i].start, (unsigned)i + 1, W_HEADING);
+			at = hd[i].end;
 		}
 	}
 
@@ -402,27 +407,24 @@ struct search_doc *search_page(struct search *ix, const struct page *p, const ch
 	free(url);
 	buf_puts(&r, ",[[\"\",\"\",");
 	size_t budget = SEARCH_RECORD_TEXT;
-	size_t first_end = x.n_h ? x.h[0].start : text.len;
+	size_t first_end = n_h ? hd[0].start : text.len;
 	size_t before = r.len;
 	S_json_cut(&r, text.data, 0, first_end, SEARCH_SECTION_TEXT);
 	budget -= r.len - before < budget ? r.len - before : budget;
 	buf_putc(&r, ']');
-	for (size_t i = 0; i < x.n_h; i++) {
+	for (size_t i = 0; i < n_h; i++) {
 		buf_puts(&r, ",[");
-		S_json_cut(&r, text.data, x.h[i].start, x.h[i].end, SEARCH_SECTION_TEXT);
+		S_json_cut(&r, text.data, hd[i].start, hd[i].end, SEARCH_SECTION_TEXT);
 		buf_putc(&r, ',');
-		search_json_str(&r, x.h[i].id);
+		search_json_str(&r, hd[i].id);
 		buf_putc(&r, ',');
-		size_t end = i + 1 < x.n_h ? x.h[i + 1].start : text.len;
+		size_t end = i + 1 < n_h ? hd[i + 1].start : text.len;
 		before = r.len;
-		S_json_cut(&r, text.data, x.h[i].end, end, budget < SEARCH_SECTION_TEXT ? budget : SEARCH_SECTION_TEXT);
+		S_json_cut(&r, text.data, hd[i].end, end, budget < SEARCH_SECTION_TEXT ? budget : SEARCH_SECTION_TEXT);
 		budget -= r.len - before < budget ? r.len - before : budget;
 		buf_putc(&r, ']');
-		free(x.h[i].id);
 	}
-	free(x.h);
 	buf_puts(&r, "]]");
-	buf_free(&text);
 
 	/* The forms, interned in the language's table. */
 	struct search_doc *d = xcalloc(1, sizeof *d);

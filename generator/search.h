@@ -1,8 +1,9 @@
 /* search.h - the site search index: language-aware terms, sharded so a
  * query loads only what it needs.
  *
- * search_page() reads one rendered page: its plain text, its h2/h3
- * headings with their ids (the sections), and its words, each counted
+ * search_page() reads one page's plain text (plaintext.h, made by
+ * markdown.c from the page's tree): its h2/h3 headings with their ids
+ * (the sections), and its words, each counted
  * with a weight for where it stands (title 5, heading 3, body 1).  Build
  * workers call it in parallel; the words' forms go into the language's
  * table (locked in stripes).  search_write() then analyses every new form
@@ -31,6 +32,7 @@
 #ifndef TOIVO_SEARCH_H
 #define TOIVO_SEARCH_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 struct output;
@@ -48,9 +50,14 @@ struct spool;
 int search_new(struct search **out, const struct site *s, struct spool *sp);
 void search_free(struct search *ix);
 
-/* The searchable part of page p with content HTML html, or NULL when the
- * page is not searched; search_doc_free frees it.  Thread-safe. */
-struct search_doc *search_page(struct search *ix, const struct page *p, const char *html);
+struct plaintext;
+/* Whether page p goes into index ix (NULL: there is no index): not a 404
+ * page, not a draft, not 'search: false'. */
+bool search_wants(const struct search *ix, const struct page *p);
+/* The searchable part of page p with plain text t (made because
+ * search_wants said so), or NULL when the page is not searched;
+ * search_doc_free frees it.  Thread-safe. */
+struct search_doc *search_page(struct search *ix, const struct page *p, struct plaintext *t);
 void search_doc_free(struct search_doc *d);
 
 /* Writes every language's index from docs (indexed like the site's

@@ -1,5 +1,6 @@
-/* search_text.c - HTML to plain text for the search index (see
- * search_text.h): one pass over the page's content HTML. */
+/* plaintext.c - a page's plain text for the search index (see
+ * plaintext.h): text from cmark-gfm's tree as markdown.c hands it over,
+ * and HTML fragments (hook output, raw HTML) in one pass each. */
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -7,7 +8,7 @@
 #include <strings.h>
 
 #include "buf.h"
-#include "search_text.h"
+#include "plaintext.h"
 #include "utf8.h"
 #include "util.h"
 
@@ -17,7 +18,7 @@ static inline bool S_alnum(unsigned char c)
 	return (c >= '0' && c <= '9') || ((c | 32) >= 'a' && (c | 32) <= 'z');
 }
 
-#define S_TEXT_LEN(x) ((size_t)((x)->o - (x)->text->data))
+#define S_TEXT_LEN(x) ((size_t)((x)->o - (x)->text.data))
 
 enum tag_kind { TAG_BLOCK, TAG_INLINE, TAG_SKIP };
 
@@ -120,7 +121,7 @@ static char *S_attr(const char *a, const char *e, const char *attr)
 
 /* Adds code point cp to the text: white space (also U+00A0) only makes a
  * space due, a soft hyphen is dropped. */
-static void S_text_cp(struct extract *x, uint32_t cp)
+static void S_text_cp(struct plaintext *x, uint32_t cp)
 {
 	if (cp == ' ' || cp == '\n' || cp == '\t' || cp == '\r' || cp == '\f' || cp == 0xa0) {
 		x->space = true;
@@ -128,14 +129,14 @@ static void S_text_cp(struct extract *x, uint32_t cp)
 	}
 	if (cp == 0xad)         /* soft hyphen */
 		return;
-	if (x->space && x->o > x->text->data)
+	if (x->space && x->o > x->text.data)
 		*x->o++ = ' ';
 	x->space = false;
 	x->o = utf8_encode(x->o, cp);
 }
 
 /* Decodes the entity at s ('&'); returns the bytes it takes. */
-static size_t S_entity(struct extract *x, const char *s)
+static size_t S_entity(struct plaintext *x, const char *s)
 {
 	static const struct { char name[8]; unsigned char len; uint32_t cp; } named[] = {
 		{ "amp;", 4, '&' }, { "lt;", 3, '<' }, { "gt;", 3, '>' }, { "quot;", 5, '"' }, { "apos;", 5, '\'' },
@@ -176,7 +177,7 @@ static const unsigned char S_class[256] = {
 
 /* The tag at s ('<', not a comment): updates x and returns where the text
  * goes on. */
-static const char *S_tag(struct extract *x, const char *s)
+static const char *S_tag(struct plaintext *x, const char *s)
 {
 	const char *end = S_tag_end(s);
 	bool close = s[1] == '/';
@@ -200,7 +201,7 @@ static const char *S_tag(struct extract *x, const char *s)
 		if (id) {
 			size_t at = S_TEXT_LEN(x);
 			x->h = xgrow(x->h, &x->cap_h, x->n_h + 1, sizeof *x->h);
-			x->h[x->n_h++] = (struct heading){ .start = at, .end = at, .id = id };
+			x->h[x->n_h++] = (struct plaintext_heading){ .start = at, .end = at, .id = id };
 			x->in_heading = true;
 		}
 	} else if (heading && close && x->in_heading) {
@@ -219,13 +220,14 @@ static const char *S_tag(struct extract *x, const char *s)
  * character gives at most its own bytes (an entity of n >= 4 bytes at
  * most 4), except a stray byte, re-encoded as two; and each space written
  * stands for white space or a tag of at least one byte that gave none. */
-void search_text_extract(struct extract *x, const char *html)
+void plaintext_html(struct plaintext *x, const char *html)
 {
 	size_t n = strlen(html);
 	const char *s = html;
 	const char *stop = html + n;
-	buf_grow(x->text, 2 * n);
-	x->o = x->text->data + x->text->len;
+	bool was_in_heading = x->in_heading;
+	buf_grow(&x->text, 2 * n);
+	x->o = x->text.data + x->text.len;
 	for (;;) {
 		unsigned char c = (unsigned char)*s;
 		switch (S_class[c]) {
@@ -233,7 +235,7 @@ void search_text_extract(struct extract *x, const char *html)
 			/* A run of ASCII text, copied as it is, words with one
 			 * space between them included. */
 			char *o = x->o;
-			if (x->space && o > x->text->data)
+			if (x->space && o > x->text.data)
 				*o++ = ' ';
 			x->space = false;
 			for (;;) {
@@ -270,13 +272,75 @@ void search_text_extract(struct extract *x, const char *html)
 			break;
 		}
 		default:        /* C_END */
-			if (x->in_heading) {
-				x->h[x->n_h - 1].end = S_TEXT_LEN(x);
-				x->in_heading = false;
-			}
-			x->text->len = S_TEXT_LEN(x);
-			x->text->data[x->text->len] = '\0';
+			x->text.len = S_TEXT_LEN(x);
+			x->text.data[x->text.len] = '\0';
+			/* A heading the fragment opened ends with it. */
+			if (x->in_heading && !was_in_heading)
+				plaintext_heading_end(x);
 			return;
 		}
 	}
+}
+
+void plaintext_add(struct plaintext *x, const char *s, size_t len)
+{
+	const char *stop = s + len;
+	buf_grow(&x->text, 2 * len + 1);
+	x->o = x->text.data + x->text.len;
+	while (s < stop) {
+		unsigned char c = (unsigned char)*s;
+		if (c >= 0x80) {
+			uint32_t cp;
+			s += utf8_decode((const unsigned char *)s, (size_t)(stop - s), &cp);
+			S_text_cp(x, cp);
+		} else if (S_class[c] == C_SPACE || c == 0) {
+			x->space = true;
+			s++;
+		} else {
+			/* A run of ASCII that is not white space. */
+			char *o = x->o;
+			if (x->space && o > x->text.data)
+				*o++ = ' ';
+			x->space = false;
+			do
+				*o++ = *s++;
+			while (s < stop && (unsigned char)*s < 0x80 && *s && S_class[(unsigned char)*s] != C_SPACE);
+			x->o = o;
+		}
+	}
+	x->text.len = S_TEXT_LEN(x);
+	x->text.data[x->text.len] = '\0';
+}
+
+void plaintext_break(struct plaintext *x)
+{
+	x->space = true;
+}
+
+void plaintext_heading_begin(struct plaintext *x, const char *id)
+{
+	if (x->in_heading)
+		return;
+	x->space = true;
+	x->h = xgrow(x->h, &x->cap_h, x->n_h + 1, sizeof *x->h);
+	x->h[x->n_h++] = (struct plaintext_heading){ .start = x->text.len, .end = x->text.len, .id = xstrdup(id) };
+	x->in_heading = true;
+}
+
+void plaintext_heading_end(struct plaintext *x)
+{
+	if (!x->in_heading)
+		return;
+	x->h[x->n_h - 1].end = x->text.len;
+	x->in_heading = false;
+	x->space = true;
+}
+
+void plaintext_free(struct plaintext *x)
+{
+	for (size_t i = 0; i < x->n_h; i++)
+		free(x->h[i].id);
+	free(x->h);
+	buf_free(&x->text);
+	*x = (struct plaintext){ 0 };
 }
