@@ -1,0 +1,61 @@
+/* plaintext_test.c - a page's plain text for search: text pieces from the
+ * tree, HTML fragments from hooks, and the h2/h3 sections between them. */
+#include <string.h>
+
+#include "plaintext.h"
+#include "unit.h"
+
+int main(void)
+{
+	/* Text from the tree: white space collapses, no space at the start,
+	 * U+00A0 is a space and a soft hyphen vanishes. */
+	struct plaintext x = { 0 };
+	plaintext_add(&x, "  Toipumisen\n  polku", 21);
+	plaintext_break(&x);
+	plaintext_add(&x, "vertais\xc2\xad" "tuki\xc2\xa0ja", 17);
+	plaintext_add(&x, "<b>&amp;", 8);
+	unit_str(x.text.data, "Toipumisen polku vertaistuki ja<b>&amp;", "tree text: spaces collapsed, nbsp and soft hyphen, no markup read");
+	plaintext_free(&x);
+
+	/* A heading's span covers its words only, and the words after it are
+	 * a new word even without white space. */
+	plaintext_add(&x, "Alku", 4);
+	plaintext_heading_begin(&x, "tulokset");
+	plaintext_add(&x, "Tulokset", 8);
+	plaintext_heading_end(&x);
+	plaintext_add(&x, "Loppu", 5);
+	unit_str(x.text.data, "Alku Tulokset Loppu", "a heading is its own words");
+	unit_check(x.n_h == 1 && !strcmp(x.h[0].id, "tulokset"), "the heading keeps its id");
+	unit_check(x.n_h == 1 && x.text.data[x.h[0].end - 1] == 't' && x.h[0].end - x.h[0].start <= 9 &&
+		   strstr(x.text.data + x.h[0].start, "Tulokset") == x.text.data + x.h[0].start + (x.text.data[x.h[0].start] == ' '),
+		   "the heading's span is its text");
+	plaintext_free(&x);
+
+	/* HTML from hooks: tags drop, entities decode, block tags part words,
+	 * inline tags do not, svg, script and aria-hidden text is skipped. */
+	plaintext_html(&x, "<p>Kuva&shy;teksti &amp; <em>koros</em>tus</p><p>toinen</p>"
+		       "<svg><text>PIILO</text></svg><span aria-hidden=\"true\">PIILO</span>"
+		       "<script>var a = '<p>';</script>&#228;&#x00e4;&nbsp;x");
+	unit_str(x.text.data, "Kuvateksti & korostus toinen ää x", "hook HTML as text");
+	plaintext_free(&x);
+
+	/* h2/h3 in hook HTML become sections; an h2 it leaves open ends with
+	 * the fragment, and an open heading of the tree is not closed by it. */
+	plaintext_html(&x, "<h2 id=\"a\">Otsikko</h2>teksti<h3 id=\"b\">Auki");
+	unit_check(x.n_h == 2 && !strcmp(x.h[0].id, "a") && !strcmp(x.h[1].id, "b") && !x.in_heading,
+		   "hook headings are sections, an open one ends with the fragment");
+	plaintext_free(&x);
+	plaintext_heading_begin(&x, "c");
+	plaintext_add(&x, "Puu", 3);
+	plaintext_html(&x, "<span>osa</span>");
+	unit_check(x.in_heading, "a fragment inside a tree heading leaves it open");
+	plaintext_heading_end(&x);
+	unit_str(x.text.data, "Puuosa", "inline HTML inside a heading runs on");
+	plaintext_free(&x);
+
+	/* Stray bytes do not make bad UTF-8. */
+	plaintext_add(&x, "a\xff" "b", 3);
+	unit_check(x.text.len >= 2 && x.text.data[0] == 'a' && x.text.data[x.text.len - 1] == 'b', "a stray byte is replaced");
+	plaintext_free(&x);
+	return unit_done();
+}
