@@ -77,6 +77,16 @@ void buf_printf(struct buf *b, const char *fmt, ...)
 	va_end(ap);
 }
 
+void buf_put_uint(struct buf *b, uintmax_t v)
+{
+	char d[24];
+	char *e = d + sizeof d, *p = e;
+	do
+		*--p = (char)('0' + v % 10);
+	while ((v /= 10) != 0);
+	buf_add(b, p, (size_t)(e - p));
+}
+
 void buf_truncate(struct buf *b, size_t len)
 {
 	if (len < b->len) {

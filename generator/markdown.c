@@ -385,13 +385,17 @@ static void S_heading(struct markdown_job *job, struct walk *w, cmark_node *h)
 		value_push(job->ids, value_str(id.data));
 
 	struct buf enter = BUF_INIT, leave = BUF_INIT;
-	buf_printf(&enter, "<h%d id=\"", level);
+	buf_puts(&enter, "<h");
+	buf_putc(&enter, (char)('0' + level));
+	buf_puts(&enter, " id=\"");
 	buf_add_html(&enter, id.data, id.len);
 	buf_puts(&enter, "\">");
 	buf_puts(&leave, " <a class=\"heading-anchor\" href=\"#");
 	buf_add_html(&leave, id.data, id.len);
 	buf_puts(&leave, "\" aria-hidden=\"true\" tabindex=\"-1\">#</a>");
-	buf_printf(&leave, "</h%d>", level);
+	buf_puts(&leave, "</h");
+	buf_putc(&leave, (char)('0' + level));
+	buf_putc(&leave, '>');
 
 	cmark_node *c = cmark_node_new(CMARK_NODE_CUSTOM_BLOCK);
 	cmark_node_set_on_enter(c, enter.data);
@@ -566,7 +570,7 @@ static void S_text(struct markdown_job *job, const struct walk *w, cmark_node *d
 			if (t == CMARK_NODE_CODE_BLOCK)
 				plaintext_break(x);
 			if (lit)
-				plaintext_add(x, lit, strlen(lit));
+				plaintext_add(x, lit);
 			break;
 		}
 		case CMARK_NODE_SOFTBREAK:

@@ -282,34 +282,58 @@ void plaintext_html(struct plaintext *x, const char *html)
 	}
 }
 
-void plaintext_add(struct plaintext *x, const char *s, size_t len)
+/* Byte classes for plain text: as S_class, but '<' and '&' are text. */
+static const unsigned char S_plain[256] = {
+	[0] = C_END, ['\t'] = C_SPACE, ['\n'] = C_SPACE, ['\f'] = C_SPACE, ['\r'] = C_SPACE, [' '] = C_SPACE,
+#define U8(c) [c] = C_UTF8, [c + 1] = C_UTF8, [c + 2] = C_UTF8, [c + 3] = C_UTF8
+#define U32(c) U8(c), U8(c + 4), U8(c + 8), U8(c + 12), U8(c + 16), U8(c + 20), U8(c + 24), U8(c + 28)
+	U32(0x80), U32(0xa0), U32(0xc0), U32(0xe0),
+#undef U32
+#undef U8
+};
+
+void plaintext_add(struct plaintext *x, const char *s)
 {
+	size_t len = strlen(s);
 	const char *stop = s + len;
 	buf_grow(&x->text, 2 * len + 1);
-	x->o = x->text.data + x->text.len;
-	while (s < stop) {
-		unsigned char c = (unsigned char)*s;
-		if (c >= 0x80) {
-			uint32_t cp;
-			s += utf8_decode((const unsigned char *)s, (size_t)(stop - s), &cp);
-			S_text_cp(x, cp);
-		} else if (S_class[c] == C_SPACE || c == 0) {
-			x->space = true;
-			s++;
-		} else {
-			/* A run of ASCII that is not white space. */
-			char *o = x->o;
+	char *o = x->text.data + x->text.len;
+	for (;;) {
+		switch (S_plain[(unsigned char)*s]) {
+		case C_TEXT:
+			/* A run of ASCII, words with one space between them
+			 * included, copied as it is. */
 			if (x->space && o > x->text.data)
 				*o++ = ' ';
 			x->space = false;
-			do
+			for (;;) {
+				do
+					*o++ = *s++;
+				while (S_plain[(unsigned char)*s] == C_TEXT);
+				if (s[0] != ' ' || S_plain[(unsigned char)s[1]] != C_TEXT)
+					break;
 				*o++ = *s++;
-			while (s < stop && (unsigned char)*s < 0x80 && *s && S_class[(unsigned char)*s] != C_SPACE);
+			}
+			break;
+		case C_SPACE:
+			x->space = true;
+			s++;
+			break;
+		case C_UTF8: {
+			uint32_t cp;
+			s += utf8_decode((const unsigned char *)s, (size_t)(stop - s), &cp);
 			x->o = o;
+			S_text_cp(x, cp);
+			o = x->o;
+			break;
+		}
+		default:        /* C_END */
+			x->o = o;
+			x->text.len = S_TEXT_LEN(x);
+			x->text.data[x->text.len] = '\0';
+			return;
 		}
 	}
-	x->text.len = S_TEXT_LEN(x);
-	x->text.data[x->text.len] = '\0';
 }
 
 void plaintext_break(struct plaintext *x)

@@ -27,8 +27,8 @@ struct plaintext {
 	char *o;                /* inside the functions: where the next byte goes */
 };
 
-/* Appends the text of s (len bytes, already plain: no tags, no entities). */
-void plaintext_add(struct plaintext *x, const char *s, size_t len);
+/* Appends the text of s (already plain: no tags, no entities). */
+void plaintext_add(struct plaintext *x, const char *s);
 /* A boundary between blocks: the next text is a new word. */
 void plaintext_break(struct plaintext *x);
 /* Starts and ends an h2/h3 heading with id (copied); its text goes in

@@ -300,24 +300,33 @@ static void S_page_words(struct page_words *pw, const char *t, size_t len, unsig
 			i += n;
 			continue;
 		}
+		/* The word in lower case as it is read: ASCII through the
+		 * table, the rest through analyse_lower a character at a time
+		 * (no character grows in lower case, so low has the room). */
 		size_t a = i;
+		buf_reset(&pw->low);
+		buf_grow(&pw->low, len - a + 1);
+		char *o = pw->low.data;
 		while (i < len) {
 			if (u[i] < 0x80) {
 				if (!S_ascii_fold[u[i]])
 					break;
-				i++;
+				*o++ = (char)S_ascii_fold[u[i++]];
 			} else {
 				n = utf8_decode(u + i, len - i, &cp);
 				if (!S_word_cp(cp))
 					break;
+				pw->low.len = (size_t)(o - pw->low.data);
+				analyse_lower(&pw->low, t + i, n);
+				o = pw->low.data + pw->low.len;
 				i += n;
 			}
 		}
+		pw->low.len = (size_t)(o - pw->low.data);
+		*o = '\0';
 		pw->words++;
 		if (i - a < 2)
 			continue;
-		buf_reset(&pw->low);
-		analyse_lower(&pw->low, t + a, i - a);
 		uint32_t k = search_intern(&pw->set, pw->low.data, pw->low.len, search_hash(pw->low.data, pw->low.len));
 		if (k >= pw->cap) {
 			size_t old = pw->cap;

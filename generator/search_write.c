@@ -240,7 +240,13 @@ static void S_entry_json(struct lang_write *lw, struct buf *b, const struct entr
 	uint32_t prev = 0;
 	buf_putc(b, '[');
 	for (size_t k = 0; k < lw->post_n[e->id]; k++) {
-		buf_printf(b, k ? ",%u,%u,%u" : "%u,%u,%u", ps[k].page - prev, ps[k].tf, ps[k].sec);
+		if (k)
+			buf_putc(b, ',');
+		buf_put_uint(b, ps[k].page - prev);
+		buf_putc(b, ',');
+		buf_put_uint(b, ps[k].tf);
+		buf_putc(b, ',');
+		buf_put_uint(b, ps[k].sec);
 		prev = ps[k].page;
 	}
 	buf_putc(b, ']');

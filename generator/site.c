@@ -772,7 +772,8 @@ static size_t S_segments(const char *p)
 	return n;
 }
 
-char *site_rel_file(const char *from, const char *to)
+/* The way from `from` to `to`, then tail. */
+static char *S_rel(const char *from, const char *to, const char *tail)
 {
 	/* Skip the common folders, then climb out of the rest of `from`. */
 	size_t common = 0;
@@ -783,15 +784,18 @@ char *site_rel_file(const char *from, const char *to)
 	for (size_t n = S_segments(from + common); n > 0; n--)
 		buf_puts(&b, "../");
 	buf_puts(&b, to + common);
+	buf_puts(&b, tail);
 	return buf_detach(&b, NULL);
+}
+
+char *site_rel_file(const char *from, const char *to)
+{
+	return S_rel(from, to, "");
 }
 
 char *site_rel(const char *from, const char *to)
 {
-	char *r = site_rel_file(from, to);
-	char *u = xasprintf("%sindex.html", r);
-	free(r);
-	return u;
+	return S_rel(from, to, "index.html");
 }
 
 static void S_page_free(struct page *p)

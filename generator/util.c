@@ -177,8 +177,13 @@ char *path_join(const char *a, const char *b)
 		return xstrdup(b);
 	if (!*b)
 		return xstrdup(a);
-	size_t la = strlen(a);
-	return xasprintf("%s%s%s", a, a[la - 1] == '/' ? "" : "/", b);
+	size_t la = strlen(a), lb = strlen(b);
+	bool slash = a[la - 1] != '/';
+	char *r = xmalloc(la + slash + lb + 1);
+	memcpy(r, a, la);
+	r[la] = '/';
+	memcpy(r + la + slash, b, lb + 1);
+	return r;
 }
 
 char *path_last(const char *path)

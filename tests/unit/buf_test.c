@@ -19,6 +19,18 @@ int main(void)
 		buf_printf(&b, "%04d,", i % 10000);
 	unit_check(b.len == 50000 && !strncmp(b.data + 49995, "9999,", 5) && b.data[b.len] == '\0',
 		   "buf_printf grows the buffer across many reallocations");
+	/* buf_put_uint writes what printf's %ju writes, at the edges too. */
+	struct buf u = BUF_INIT, want = BUF_INIT;
+	const uintmax_t nums[] = { 0, 7, 9, 10, 99, 100, 65535, 4294967295u, UINTMAX_MAX };
+	for (size_t i = 0; i < sizeof nums / sizeof nums[0]; i++) {
+		buf_put_uint(&u, nums[i]);
+		buf_putc(&u, ',');
+		buf_printf(&want, "%ju,", nums[i]);
+	}
+	unit_str(u.data, want.data, "buf_put_uint matches %ju from 0 to UINTMAX_MAX");
+	buf_free(&u);
+	buf_free(&want);
+
 	char big[3000];
 	memset(big, 'x', sizeof big - 1);
 	big[sizeof big - 1] = '\0';
