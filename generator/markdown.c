@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "buf.h"
+#include "cmark_arena.h"
 #include "diag.h"
 #include "hmap.h"
 #include "hooks.h"
@@ -45,134 +46,6 @@ static cmark_node *S_finish(cmark_parser *p)
 	cmark_node *doc = cmark_parser_finish(p);
 	pthread_mutex_unlock(&S_inline_lock);
 	return doc;
-}
-
-/* ------------------------------------------------------------------ */
-/* cmark-gfm's memory: an arena per worker                            */
-/* ------------------------------------------------------------------ */
-
-/* cmark-gfm callocs every node and reallocs every string it builds: a
- * fifth of a build's instructions went to malloc and free.  A page's
- * parser and tree live in an arena instead, emptied when the page is
- * done.  cmark_mem's functions take no context, so the arena is the
- * calling thread's (each worker renders one page at a time). */
-struct arena_chunk {
-	struct arena_chunk *next;
-	size_t used, cap;
-	_Alignas(16) unsigned char data[];
-};
-
-/* Each allocation starts with its size, so that realloc can copy it. */
-#define ARENA_HEAD 16
-#define ARENA_CHUNK (256 * 1024)
-
-static _Thread_local struct arena_chunk *S_chunks;       /* newest first */
-static _Thread_local unsigned char *S_last;              /* the newest allocation */
-static _Thread_local int S_depth;                        /* markdown_renders under way */
-
-static void *S_arena_alloc(size_t size)
-{
-	size_t need = (ARENA_HEAD + size + 15) & ~(size_t)15;
-	struct arena_chunk *c = S_chunks;
-	if (!c || c->cap - c->used < need) {
-		size_t cap = need > ARENA_CHUNK ? need : ARENA_CHUNK;
-		/* A big one goes behind the current chunk, whose room stays in use. */
-		c = xmalloc(sizeof *c + cap);
-		c->used = 0;
-		c->cap = cap;
-		if (need > ARENA_CHUNK && S_chunks) {
-			c->next = S_chunks->next;
-			S_chunks->next = c;
-		} else {
-			c->next = S_chunks;
-			S_chunks = c;
-		}
-	}
-	unsigned char *h = c->data + c->used;
-	c->used += need;
-	memcpy(h, &size, sizeof size);
-	S_last = c == S_chunks ? h : NULL;
-	return h + ARENA_HEAD;
-}
-
-static void *S_arena_calloc(size_t n, size_t size)
-{
-	if (size && n > (SIZE_MAX - 64) / size)
-		return NULL;
-	void *p = S_arena_alloc(n * size);
-	memset(p, 0, n * size);
-	return p;
-}
-
-static void *S_arena_realloc(void *p, size_t size)
-{
-	if (!p)
-		return S_arena_alloc(size);
-	unsigned char *h = (unsigned char *)p - ARENA_HEAD;
-	size_t old;
-	memcpy(&old, h, sizeof old);
-	struct arena_chunk *c = S_chunks;
-	if (h == S_last) {
-		/* The newest allocation grows where it is when there is room. */
-		size_t at = (size_t)(h - c->data);
-		size_t need = (ARENA_HEAD + size + 15) & ~(size_t)15;
-		if (c->cap - at >= need) {
-			c->used = at + need;
-			memcpy(h, &size, sizeof size);
-			return p;
-		}
-	}
-	void *q = S_arena_alloc(size);
-	memcpy(q, p, old < size ? old : size);
-	return q;
-}
-
-static void S_arena_free(void *p)
-{
-	(void)p;        /* all of it goes with the page */
-}
-
-static cmark_mem S_arena_mem = { S_arena_calloc, S_arena_realloc, S_arena_free };
-
-static void S_arena_reset(void);
-
-/* A worker's kept chunk goes when the worker ends. */
-static pthread_key_t S_arena_key;
-static pthread_once_t S_arena_once = PTHREAD_ONCE_INIT;
-
-static void S_arena_exit(void *unused)
-{
-	(void)unused;
-	S_arena_reset();
-	free(S_chunks);
-	S_chunks = NULL;
-}
-
-static void S_arena_key_make(void)
-{
-	pthread_key_create(&S_arena_key, S_arena_exit);
-}
-
-/* Empties this thread's arena, keeping one chunk for the next page. */
-static void S_arena_reset(void)
-{
-	struct arena_chunk *keep = NULL;
-	for (struct arena_chunk *c = S_chunks, *next; c; c = next) {
-		next = c->next;
-		if (!keep && c->cap == ARENA_CHUNK) {
-			keep = c;
-			keep->used = 0;
-			keep->next = NULL;
-		} else {
-			free(c);
-		}
-	}
-	S_chunks = keep;
-	S_last = NULL;
-	if (keep) {
-		pthread_once(&S_arena_once, S_arena_key_make);
-		pthread_setspecific(S_arena_key, keep);
-	}
 }
 
 static cmark_parser *S_parser(bool unsafe, cmark_mem *mem)
@@ -525,7 +398,7 @@ static void S_heading(struct markdown_job *job, struct walk *w, cmark_node *h)
 	buf_putc(&leave, (char)('0' + level));
 	buf_putc(&leave, '>');
 
-	cmark_node *c = cmark_node_new_with_mem(CMARK_NODE_CUSTOM_BLOCK, &S_arena_mem);
+	cmark_node *c = cmark_node_new_with_mem(CMARK_NODE_CUSTOM_BLOCK, &cmark_arena_mem);
 	cmark_node_set_on_enter(c, enter.data);
 	cmark_node_set_on_exit(c, leave.data);
 	if (job->text) {
@@ -579,7 +452,7 @@ static int S_codeblock(struct markdown_job *job, struct walk *w, cmark_node *n)
 		r = hooks_codeblock(job->hooks, &html, name, info, text ? text : "",
 				    job->page->src, line, job->hook_page, job->hook_site);
 		if (r == 1) {
-			cmark_node *c = cmark_node_new_with_mem(CMARK_NODE_CUSTOM_BLOCK, &S_arena_mem);
+			cmark_node *c = cmark_node_new_with_mem(CMARK_NODE_CUSTOM_BLOCK, &cmark_arena_mem);
 			cmark_node_set_on_enter(c, html.data);
 			cmark_node_set_on_exit(c, "");
 			cmark_node_insert_before(n, c);
@@ -748,8 +621,8 @@ int markdown_render(struct buf *out, struct markdown_job *job)
 	job->ids = job->links_are_errors ? value_list() : NULL;
 	job->links = job->links_are_errors ? value_list() : NULL;
 	job->errors = 0;
-	S_depth++;      /* a hook may render a page inside a page */
-	cmark_parser *p = S_parser(job->site->unsafe_html, &S_arena_mem);
+	cmark_arena_enter();
+	cmark_parser *p = S_parser(job->site->unsafe_html, &cmark_arena_mem);
 	cmark_parser_feed(p, pg->body, pg->body_len);
 	cmark_node *doc = S_finish(p);
 
@@ -822,7 +695,6 @@ int markdown_render(struct buf *out, struct markdown_job *job)
 	free(w.head_levels);
 	hmap_free(&w.ids);
 	cmark_parser_free(p);
-	if (--S_depth == 0)
-		S_arena_reset();
+	cmark_arena_leave();
 	return job->errors ? -1 : 0;
 }
