@@ -133,61 +133,92 @@ static void S_rewrite(struct buf *out, const struct doc *d, const struct page *p
 		{ " aria-labelledby=\"", 2 }, { " aria-describedby=\"", 2 },
 	};
 	/* Bytes [copy, s) are kept as they are, appended in one piece when
-	 * something is rewritten: most of a page is text that only passes. */
+	 * something is rewritten: most of a page is text that only passes.
+	 * Attributes are looked for inside tags only: in text a '"' is
+	 * always written &quot;, so no attribute can start there. */
 	const char *s = html, *copy = html;
 	for (;;) {
-		s += strcspn(s, " <u");
-		if (!*s)
-			break;
-		if (*s == '<') {
-			/* Headings move down by shift levels, h6 at most. */
-			int close = s[1] == '/';
-			const char *h = s + 1 + close;
-			if ((h[0] == 'h' || h[0] == 'H') && h[1] >= '1' && h[1] <= '6' &&
-			    (h[2] == '>' || h[2] == ' ')) {
-				buf_add(out, copy, (size_t)(s - copy));
-				int lv = h[1] - '0' + shift;
-				buf_printf(out, "<%sh%d", close ? "/" : "", lv > 6 ? 6 : lv);
-				s = copy = h + 2;
+		/* Text up to the next tag: only "url(#" (an SVG <style>)
+		 * changes in it. */
+		const char *lt = strchr(s, '<');
+		const char *tend = lt ? lt : s + strlen(s);
+		for (const char *u = memchr(s, '(', (size_t)(tend - s)); u; u = memchr(u, '(', (size_t)(tend - u))) {
+			if (u - s < 3 || memcmp(u - 3, "url(#", 5)) {
+				u++;
 				continue;
 			}
-			s++;
-			continue;
+			buf_add(out, copy, (size_t)(u - 3 - copy));
+			buf_puts(out, "url(#");
+			buf_puts(out, prefix);
+			buf_putc(out, '-');
+			u = copy = u + 2;
 		}
-		if (*s == 'u') {
-			if (s[1] == 'r' && !strncmp(s, "url(#", 5)) {
-				buf_add(out, copy, (size_t)(s - copy));
-				buf_printf(out, "url(#%s-", prefix);
-				s = copy = s + 5;
-			} else {
-				s++;
-			}
-			continue;
-		}
-		/* A space: an attribute to rewrite starts with one of these. */
-		size_t a = sizeof attrs / sizeof attrs[0];
-		if (s[1] == 'h' || s[1] == 's' || s[1] == 'i' || s[1] == 'f' || s[1] == 'a')
-			for (a = 0; a < sizeof attrs / sizeof attrs[0]; a++)
-				if (!strncmp(s, attrs[a].name, strlen(attrs[a].name)))
-					break;
-		if (a == sizeof attrs / sizeof attrs[0]) {
-			s++;
-			continue;
-		}
-		size_t nl = strlen(attrs[a].name);
-		const char *v = s + nl;
-		const char *e = strchr(v, '"');
-		if (!e)
+		if (!lt)
 			break;
-		buf_add(out, copy, (size_t)(v - copy));
-		if (attrs[a].kind == 0)
-			S_url(out, d, p->path, prefix, v, (size_t)(e - v));
-		else if (attrs[a].kind == 1)
-			buf_printf(out, "%s-%.*s", prefix, (int)(e - v), v);
-		else
-			S_idlist(out, prefix, v, (size_t)(e - v));
-		buf_putc(out, '"');
-		s = copy = e + 1;
+		s = lt;
+		/* Headings move down by shift levels, h6 at most. */
+		int close = s[1] == '/';
+		const char *h = s + 1 + close;
+		if ((h[0] == 'h' || h[0] == 'H') && h[1] >= '1' && h[1] <= '6' &&
+		    (h[2] == '>' || h[2] == ' ')) {
+			buf_add(out, copy, (size_t)(s - copy));
+			int lv = h[1] - '0' + shift;
+			buf_puts(out, close ? "</h" : "<h");
+			buf_putc(out, (char)('0' + (lv > 6 ? 6 : lv)));
+			s = copy = h + 2;
+		} else {
+			s++;
+		}
+		/* The tag's attributes, up to its '>'. */
+		for (;;) {
+			s += strcspn(s, " >u");
+			if (!*s || *s == '>')
+				break;
+			if (*s == 'u') {
+				if (s[1] == 'r' && !strncmp(s, "url(#", 5)) {
+					buf_add(out, copy, (size_t)(s - copy));
+					buf_puts(out, "url(#");
+					buf_puts(out, prefix);
+					buf_putc(out, '-');
+					s = copy = s + 5;
+				} else {
+					s++;
+				}
+				continue;
+			}
+			/* A space: an attribute to rewrite starts with one of these. */
+			size_t a = sizeof attrs / sizeof attrs[0];
+			if (s[1] == 'h' || s[1] == 's' || s[1] == 'i' || s[1] == 'f' || s[1] == 'a')
+				for (a = 0; a < sizeof attrs / sizeof attrs[0]; a++)
+					if (!strncmp(s, attrs[a].name, strlen(attrs[a].name)))
+						break;
+			if (a == sizeof attrs / sizeof attrs[0]) {
+				s++;
+				continue;
+			}
+			size_t nl = strlen(attrs[a].name);
+			const char *v = s + nl;
+			const char *e = strchr(v, '"');
+			if (!e) {
+				s += strlen(s);
+				break;
+			}
+			buf_add(out, copy, (size_t)(v - copy));
+			if (attrs[a].kind == 0) {
+				S_url(out, d, p->path, prefix, v, (size_t)(e - v));
+			} else if (attrs[a].kind == 1) {
+				buf_puts(out, prefix);
+				buf_putc(out, '-');
+				buf_add(out, v, (size_t)(e - v));
+			} else {
+				S_idlist(out, prefix, v, (size_t)(e - v));
+			}
+			buf_putc(out, '"');
+			s = copy = e + 1;
+		}
+		if (!*s)
+			break;
+		s++;    /* the '>' */
 	}
 	buf_puts(out, copy);
 }
