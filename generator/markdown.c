@@ -122,7 +122,10 @@ void markdown_html(struct buf *out, const struct markdown_job *job, cmark_node *
 		   cmark_llist *exts)
 {
 	char *html = cmark_render_html_with_mem(node, opts, exts, cmark_get_default_mem_allocator());
-	S_localize(out, html, job->site, job->page->lang);
+	if (job->fixed_strings)
+		S_localize(out, html, job->site, job->page->lang);
+	else
+		buf_puts(out, html);
 	free(html);
 }
 
@@ -621,6 +624,7 @@ int markdown_render(struct buf *out, struct markdown_job *job)
 	job->ids = job->links_are_errors ? value_list() : NULL;
 	job->links = job->links_are_errors ? value_list() : NULL;
 	job->errors = 0;
+	job->fixed_strings = false;
 	cmark_arena_enter();
 	cmark_parser *p = S_parser(job->site->unsafe_html, &cmark_arena_mem);
 	cmark_parser_feed(p, pg->body, pg->body_len);
@@ -637,6 +641,8 @@ int markdown_render(struct buf *out, struct markdown_job *job)
 			continue;
 		cmark_node *n = cmark_iter_get_node(it);
 		cmark_node_type t = cmark_node_get_type(n);
+		if (t == CMARK_NODE_FOOTNOTE_DEFINITION)
+			job->fixed_strings = true;
 		if (t == CMARK_NODE_HEADING || t == CMARK_NODE_CODE_BLOCK ||
 		    t == CMARK_NODE_LINK || t == CMARK_NODE_IMAGE ||
 		    t == CMARK_NODE_HTML_BLOCK || t == CMARK_NODE_HTML_INLINE) {
@@ -658,6 +664,7 @@ int markdown_render(struct buf *out, struct markdown_job *job)
 			break;
 		case CMARK_NODE_HTML_BLOCK:
 		case CMARK_NODE_HTML_INLINE:
+			job->fixed_strings = true;
 			S_raw_html(job, &w, n, cmark_node_get_start_line(n) + pg->body_line - 1);
 			break;
 		default: {

@@ -31,6 +31,9 @@ struct markdown_job {
 	struct value *ids;
 	struct value *links;
 	int errors;
+	/* Set by the walk when the page has footnotes or raw HTML, whose
+	 * fixed English strings markdown_html puts in the page's language. */
+	bool fixed_strings;
 	/* When set, called with the finished tree (headings, links and hook
 	 * blocks done) instead of rendering it into out: slides.c renders a
 	 * deck's tree slide by slide.  Returns 0, or -1 after reporting. */
