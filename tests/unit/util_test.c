@@ -25,6 +25,24 @@ int main(void)
 	S_norm("/etc/passwd", NULL);
 	S_norm("a/..b/c", "a/..b/c");
 
+	/* xasprintf formats into a 256-byte stack buffer first: every length
+	 * around its edge comes out whole. */
+	char pad[1100];
+	memset(pad, 'k', sizeof pad - 1);
+	pad[sizeof pad - 1] = '\0';
+	int whole = 1;
+	for (int n = 250; n < 262; n++) {
+		char *x = xasprintf("%d:%.*s", n, n, pad);
+		char want[1200];
+		snprintf(want, sizeof want, "%d:%.*s", n, n, pad);
+		whole &= !strcmp(x, want);
+		free(x);
+	}
+	char *big = xasprintf("%s|%s", pad, "loppu");
+	whole &= strlen(big) == sizeof pad - 1 + 6 && !strcmp(big + sizeof pad - 1, "|loppu");
+	free(big);
+	unit_check(whole, "xasprintf: strings shorter, as long as and longer than its stack buffer");
+
 	char *s = path_join("a/", "b");
 	unit_str(s, "a/b", "path_join does not double a slash");
 	free(s);

@@ -1,0 +1,111 @@
+/* search_test.c - a page's words for the search index: folding, which
+ * pages are searched, the words of the title, headings and body with
+ * their weights and best sections, and the record kept for snippets. */
+#include <stdlib.h>
+#include <unistd.h>
+
+#include "plaintext.h"
+#include "search.h"
+#include "search_impl.h"
+#include "site.h"
+#include "spool.h"
+#include "unit.h"
+#include "util.h"
+
+static char *root;
+
+static void S_file(const char *rel, const char *text)
+{
+	char *p = path_join(root, rel);
+	char *d = path_dir(p);
+	mkdir_p(d);
+	file_write_atomic(p, text, strlen(text));
+	free(d);
+	free(p);
+}
+
+static void S_fold(const char *in, const char *want)
+{
+	struct buf b = BUF_INIT;
+	search_fold(&b, in, strlen(in));
+	char what[120];
+	snprintf(what, sizeof what, "search_fold(\"%s\")", in);
+	unit_str(b.data ? b.data : "", want, what);
+	buf_free(&b);
+}
+
+/* The hit of form w on page d, or NULL. */
+static const struct search_hit *S_hit(const struct search *ix, const struct search_doc *d, const char *w)
+{
+	const struct lang_index *li = &ix->lang[d->lang];
+	for (size_t k = 0; k < d->n_hit; k++) {
+		uint32_t f = d->hit[k].form;
+		const struct strset *set = &li->stripe[f & (FORM_STRIPES - 1)].forms;
+		if (!strcmp(search_str(set, f >> FORM_STRIPE_BITS), w))
+			return &d->hit[k];
+	}
+	return NULL;
+}
+
+int main(void)
+{
+	/* Folding as search.js folds a query: case and accents go. */
+	S_fold("Äiti ÖLJY", "aiti oljy");
+	S_fold("Straße Æble Œuvre", "strasse aeble oeuvre");
+	S_fold("Šekki 12", "sekki 12");
+
+	char tmpl[] = "/tmp/toivo-search.XXXXXX";
+	root = mkdtemp(tmpl);
+	S_file("site.yaml", "title: Testi\nlanguages: [fi]\ndefault_language: fi\nbase_url: \"https://example.org/\"\n");
+	S_file("content/_index.fi.md", "---\ntitle: Koti\n---\n");
+	S_file("content/mod/_index.fi.md", "---\ntitle: Moduuli\n---\n");
+	S_file("content/mod/a.fi.md", "---\ntitle: Toipumisen polku\n---\n");
+	S_file("content/mod/piilo.fi.md", "---\ntitle: Piilo\nsearch: false\n---\n");
+	struct site *s = site_load(root);
+	unit_check(s && site_link(s) == 0, "the site loads");
+	if (!s)
+		return unit_done();
+	struct spool *sp = spool_new(root);
+	struct search *ix = NULL;
+	unit_check(search_new(&ix, s, sp) == 0, "the Finnish analyser is made");
+	struct page *a = site_find_src(s, "content/mod/a.fi.md");
+	struct page *hidden = site_find_src(s, "content/mod/piilo.fi.md");
+	unit_check(a && hidden && search_wants(ix, a) && !search_wants(ix, hidden) && !search_wants(NULL, a),
+		   "a page is searched unless it says 'search: false' or there is no index");
+
+	/* Body, a heading (section 1), body again. */
+	struct plaintext t = { 0 };
+	plaintext_add(&t, "Kokemusasiantuntija kertoo toipumisesta.");
+	plaintext_heading_begin(&t, "tulokset");
+	plaintext_add(&t, "Tulokset ja polku");
+	plaintext_heading_end(&t);
+	plaintext_add(&t, "Polku jatkuu. Ja x.");
+	struct search_doc *d = a ? search_page(ix, a, &t) : NULL;
+	unit_check(d != NULL, "the page gives a search document");
+	if (d) {
+		/* 2 title words (the title counts too), 3 + 3 + 4 in the text. */
+		unit_check(d->words == 2 + 3 + 3 + 4, "every word is counted, one-letter words too");
+		const struct search_hit *polku = S_hit(ix, d, "polku");
+		const struct search_hit *tulokset = S_hit(ix, d, "tulokset");
+		const struct search_hit *kertoo = S_hit(ix, d, "kertoo");
+		unit_check(polku && polku->tf == 5 + 3 + 1, "a word weighs 5 in the title, 3 in a heading, 1 in the text");
+		unit_check(polku && polku->sec == 1 && tulokset && tulokset->sec == 1 && kertoo && kertoo->sec == 0,
+			   "a word's best section is the heading it stands in, else where it first stands");
+		unit_check(S_hit(ix, d, "x") == NULL && S_hit(ix, d, "Polku") == NULL,
+			   "one-letter words are not indexed; forms are lower case");
+		char *rec = spool_get(sp, d->record, NULL);
+		unit_check(rec && strstr(rec, "\"Toipumisen polku\"") && strstr(rec, "\"mod/a/index.html\"") &&
+			   strstr(rec, "[\"Tulokset ja polku\",\"tulokset\",\"Polku jatkuu. Ja x.\"]"),
+			   "the record holds the title, the URL and each section's heading, id and text");
+		free(rec);
+	}
+	search_doc_free(d);
+	plaintext_free(&t);
+	search_free(ix);
+	spool_free(sp);
+	site_free(s);
+	char *cmd = xasprintf("rm -rf '%s'", root);
+	unit_check(system(cmd) == 0, "the test folder is removed");
+	free(cmd);
+	return unit_done();
+}
