@@ -14,16 +14,6 @@
 
 static char *root;
 
-static void S_file(const char *rel, const char *text)
-{
-	char *p = path_join(root, rel);
-	char *d = path_dir(p);
-	mkdir_p(d);
-	file_write_atomic(p, text, strlen(text));
-	free(d);
-	free(p);
-}
-
 static void S_fold(const char *in, const char *want)
 {
 	struct buf b = BUF_INIT;
@@ -56,11 +46,11 @@ int main(void)
 
 	char tmpl[] = "/tmp/toivo-search.XXXXXX";
 	root = mkdtemp(tmpl);
-	S_file("site.yaml", "title: Testi\nlanguages: [fi]\ndefault_language: fi\nbase_url: \"https://example.org/\"\n");
-	S_file("content/_index.fi.md", "---\ntitle: Koti\n---\n");
-	S_file("content/mod/_index.fi.md", "---\ntitle: Moduuli\n---\n");
-	S_file("content/mod/a.fi.md", "---\ntitle: Toipumisen polku\n---\n");
-	S_file("content/mod/piilo.fi.md", "---\ntitle: Piilo\nsearch: false\n---\n");
+	unit_file(root, "site.yaml", "title: Testi\nlanguages: [fi]\ndefault_language: fi\nbase_url: \"https://example.org/\"\n");
+	unit_file(root, "content/_index.fi.md", "---\ntitle: Koti\n---\n");
+	unit_file(root, "content/mod/_index.fi.md", "---\ntitle: Moduuli\n---\n");
+	unit_file(root, "content/mod/a.fi.md", "---\ntitle: Toipumisen polku\n---\n");
+	unit_file(root, "content/mod/piilo.fi.md", "---\ntitle: Piilo\nsearch: false\n---\n");
 	struct site *s = site_load(root);
 	unit_check(s && site_link(s) == 0, "the site loads");
 	if (!s)

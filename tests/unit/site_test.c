@@ -9,16 +9,6 @@
 
 static char *root;
 
-static void S_file(const char *rel, const char *text)
-{
-	char *p = path_join(root, rel);
-	char *d = path_dir(p);
-	mkdir_p(d);
-	file_write_atomic(p, text, strlen(text));
-	free(d);
-	free(p);
-}
-
 static void S_rel(const char *from, const char *to, const char *want)
 {
 	char *got = site_rel(from, to);
@@ -40,19 +30,19 @@ int main(void)
 
 	char tmpl[] = "/tmp/toivo-site.XXXXXX";
 	root = mkdtemp(tmpl);
-	S_file("site.yaml", "title: {fi: Testi, en: Test}\nlanguages: [fi, en]\ndefault_language: fi\n"
+	unit_file(root, "site.yaml", "title: {fi: Testi, en: Test}\nlanguages: [fi, en]\ndefault_language: fi\n"
 			    "base_url: \"https://example.org/t\"\n");
-	S_file("content/_index.fi.md", "---\ntitle: Koti\n---\n");
-	S_file("content/_index.en.md", "---\ntitle: Home\n---\n");
-	S_file("content/mod/_index.fi.md", "---\ntitle: Moduuli\n---\n");
-	S_file("content/mod/_index.en.md", "---\ntitle: Module\nslug: module\n---\n");
-	S_file("content/mod/b.fi.md", "---\ntitle: Bee\nweight: 1\n---\n");
-	S_file("content/mod/a.fi.md", "---\ntitle: Aa\nweight: 2\n---\n");
-	S_file("content/mod/c.fi.md", "---\ntitle: Cee\nweight: 2\n---\n");
-	S_file("content/mod/a.en.md", "---\ntitle: Ay\nslug: first\n---\n");
-	S_file("content/mod/luonnos.fi.md", "---\ntitle: Luonnos\ndraft: true\n---\n");
-	S_file("content/mod/kuva.png", "png");
-	S_file("content/sivu.fi.md", "---\ntitle: Sivu\n---\n");
+	unit_file(root, "content/_index.fi.md", "---\ntitle: Koti\n---\n");
+	unit_file(root, "content/_index.en.md", "---\ntitle: Home\n---\n");
+	unit_file(root, "content/mod/_index.fi.md", "---\ntitle: Moduuli\n---\n");
+	unit_file(root, "content/mod/_index.en.md", "---\ntitle: Module\nslug: module\n---\n");
+	unit_file(root, "content/mod/b.fi.md", "---\ntitle: Bee\nweight: 1\n---\n");
+	unit_file(root, "content/mod/a.fi.md", "---\ntitle: Aa\nweight: 2\n---\n");
+	unit_file(root, "content/mod/c.fi.md", "---\ntitle: Cee\nweight: 2\n---\n");
+	unit_file(root, "content/mod/a.en.md", "---\ntitle: Ay\nslug: first\n---\n");
+	unit_file(root, "content/mod/luonnos.fi.md", "---\ntitle: Luonnos\ndraft: true\n---\n");
+	unit_file(root, "content/mod/kuva.png", "png");
+	unit_file(root, "content/sivu.fi.md", "---\ntitle: Sivu\n---\n");
 
 	struct site *s = site_load(root);
 	unit_check(s != NULL, "the site loads");
@@ -98,7 +88,7 @@ int main(void)
 	site_free(s);
 
 	/* A broken site.yaml: NULL, with the place. */
-	S_file("site.yaml", "title: [\n");
+	unit_file(root, "site.yaml", "title: [\n");
 	unit_capture();
 	s = site_load(root);
 	unit_check(s == NULL && strstr(unit_captured(), "site.yaml:") != NULL, "a broken site.yaml is reported, no site");

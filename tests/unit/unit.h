@@ -10,8 +10,20 @@
 
 #include "buf.h"
 #include "diag.h"
+#include "util.h"
 
 static int unit_failed;
+
+/* Writes root/rel with text, making its folders: test sites are real. */
+static inline void unit_file(const char *root, const char *rel, const char *text)
+{
+	char *p = path_join(root, rel);
+	char *d = path_dir(p);
+	mkdir_p(d);
+	file_write_atomic(p, text, strlen(text));
+	free(d);
+	free(p);
+}
 
 static inline void unit_check(int cond, const char *what)
 {
