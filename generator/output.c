@@ -274,11 +274,24 @@ static void S_clear(const char *full)
 		rm_rf(full);
 }
 
-/* Writes len bytes to a new file at full (which must not exist).  0, or
- * -1 with errno set. */
-static int S_put(const char *full, const void *data, size_t len)
+/* A new file at full, open for writing; what is there (an old file of a
+ * reused stage, a link into OUT, a folder) is removed first.  In a new
+ * stage nothing is there: one open, no unlink.  -1 with errno set. */
+static int S_create(const char *full)
 {
 	int fd = open(full, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+	if (fd < 0 && errno == EEXIST) {
+		S_clear(full);
+		fd = open(full, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+	}
+	return fd;
+}
+
+/* Writes len bytes to a new file at full (see S_create).  0, or -1 with
+ * errno set. */
+static int S_put(const char *full, const void *data, size_t len)
+{
+	int fd = S_create(full);
 	int r = fd < 0 ? -1 : 0;
 	const char *p = data;
 	while (r == 0 && len > 0) {
@@ -407,6 +420,10 @@ static bool S_link_old(struct output *o, const char *full, const char *srel, con
 	struct stat sst;
 	if (o->reused && lstat(full, &sst) == 0 && sst.st_ino == ost->st_ino && sst.st_dev == ost->st_dev)
 		return true;
+	if (linkat(o->old_fd, srel, AT_FDCWD, full, 0) == 0)
+		return true;
+	if (errno != EEXIST)
+		return false;
 	S_clear(full);
 	return linkat(o->old_fd, srel, AT_FDCWD, full, 0) == 0;
 }
@@ -426,7 +443,6 @@ static int S_write(struct output *o, const char *rel, const void *data, size_t l
 		free(full);
 		return 0;
 	}
-	S_clear(full);
 	int r = S_put(full, data, len);
 	if (r < 0)
 		diag_error(who, 0, 0, "cannot write %s: %s; check its permissions and the free space", full, strerror(errno));
@@ -493,8 +509,7 @@ int output_write_with(struct output *o, const char *rel, const char *who,
 	char *full = S_begin_file(o, rel, who, OUTPUT_MADE, &srel);
 	if (!full)
 		return -1;
-	S_clear(full);
-	int fd = open(full, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+	int fd = S_create(full);
 	FILE *f = fd < 0 ? NULL : fdopen(fd, "w");
 	if (!f && fd >= 0)
 		close(fd);

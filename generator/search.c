@@ -384,7 +384,7 @@ struct search_doc *search_page(struct search *ix, const struct page *p, struct p
 	struct plaintext_heading *hd = t->h;
 	size_t n_h = t->n_h;
 	if (!t->text.data)
-		buf_puts(&t->text, "");
+		buf_grow(&t->text, 1);    /* a page without text: "" */
 	const struct buf text = t->text;
 
 	/* The words: the title's, each heading's, each section's body. */

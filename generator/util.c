@@ -130,7 +130,9 @@ int file_copy(const char *from, const char *to)
 
 int mkdir_p(const char *path)
 {
-	if (mkdir(path, 0755) == 0 || errno == EEXIST)
+	if (mkdir(path, 0755) == 0)
+		return 0;
+	if (errno == EEXIST)
 		return is_dir(path) ? 0 : (errno = ENOTDIR, -1);
 	if (errno != ENOENT)
 		return -1;

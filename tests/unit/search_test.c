@@ -91,6 +91,15 @@ int main(void)
 	}
 	search_doc_free(d);
 	plaintext_free(&t);
+
+	/* A page with no text at all (only front matter). */
+	struct plaintext empty = { 0 };
+	d = a ? search_page(ix, a, &empty) : NULL;
+	char *rec = d ? spool_get(sp, d->record, NULL) : NULL;
+	unit_check(d && d->words == 2 && rec && strstr(rec, "[[\"\",\"\",\"\"]]"), "a page without text has its title's words and an empty section");
+	free(rec);
+	search_doc_free(d);
+	plaintext_free(&empty);
 	search_free(ix);
 	spool_free(sp);
 	site_free(s);
