@@ -548,8 +548,13 @@ static int S_tab_open(struct pdf_tab *tab, char **err, struct pdf_run *run)
 	run->first_tab = NULL;
 	pthread_mutex_unlock(&run->lock);
 	if (!tab->target) {
-		if (cdp_call(&res, err, c, NULL, "Target.createTarget", json_pack("{s:s}", "url", "about:blank"),
-			     deadline) < 0)
+		/* In a window of its own: a tab behind another is hidden, and
+		 * Chromium runs a hidden tab's renderer at a lower priority
+		 * (nice 5, even with --disable-renderer-backgrounding): on a
+		 * busy machine its documents would wait behind every other
+		 * process. */
+		if (cdp_call(&res, err, c, NULL, "Target.createTarget",
+			     json_pack("{s:s, s:b}", "url", "about:blank", "newWindow", 1), deadline) < 0)
 			return -1;
 		const char *id = json_string_value(json_object_get(res, "targetId"));
 		tab->target = xstrdup(id ? id : "");
