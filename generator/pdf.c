@@ -633,6 +633,7 @@ long pdf_render_site(size_t *failed, const struct pdf_tools *t, const char *dir,
 		}
 		free(profile);
 		S_cdp = run.cdp;
+		pdf_chromium_first_tab(&run);
 		if (pdf_stopping())
 			cdp_interrupt(run.cdp);
 	}
@@ -686,6 +687,7 @@ out:
 		free(run.tabs[i].session);
 	}
 	free(run.tabs);
+	free(run.first_tab);
 	S_cdp = NULL;
 	cdp_free(run.cdp);
 	if (run.tmp)

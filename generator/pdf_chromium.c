@@ -533,7 +533,9 @@ static char *S_load_failure(struct pdf_run *run, struct pdf_item *it, const char
 	return buf_detach(&b, NULL);
 }
 
-/* Opens a tab with its hooks in tab.  0, or -1 with *err. */
+/* Opens a tab with its hooks in tab: the browser's first tab when no
+ * worker took it yet (a new one costs a renderer's start), else a new one.
+ * 0, or -1 with *err. */
 static int S_tab_open(struct pdf_tab *tab, char **err, struct pdf_run *run)
 {
 	struct cdp *c = run->cdp;
@@ -541,11 +543,23 @@ static int S_tab_open(struct pdf_tab *tab, char **err, struct pdf_run *run)
 	/* Opening a tab takes no time unless the machine is very busy: the
 	 * timeout the site sets counts from the navigation on. */
 	double deadline = cdp_now() + (run->opts->timeout > 60 ? run->opts->timeout : 60);
-	if (cdp_call(&res, err, c, NULL, "Target.createTarget", json_pack("{s:s}", "url", "about:blank"), deadline) < 0)
-		return -1;
-	const char *id = json_string_value(json_object_get(res, "targetId"));
-	tab->target = xstrdup(id ? id : "");
-	json_decref(res);
+	pthread_mutex_lock(&run->lock);
+	tab->target = run->first_tab;
+	run->first_tab = NULL;
+	pthread_mutex_unlock(&run->lock);
+	if (!tab->target) {
+		/* In a window of its own: a tab behind another is hidden, and
+		 * Chromium runs a hidden tab's renderer at a lower priority
+		 * (nice 5, even with --disable-renderer-backgrounding): on a
+		 * busy machine its documents would wait behind every other
+		 * process. */
+		if (cdp_call(&res, err, c, NULL, "Target.createTarget",
+			     json_pack("{s:s, s:b}", "url", "about:blank", "newWindow", 1), deadline) < 0)
+			return -1;
+		const char *id = json_string_value(json_object_get(res, "targetId"));
+		tab->target = xstrdup(id ? id : "");
+		json_decref(res);
+	}
 	if (cdp_call(&res, err, c, NULL, "Target.attachToTarget",
 		     json_pack("{s:s, s:b}", "targetId", tab->target, "flatten", 1), deadline) < 0) {
 		pdf_chromium_tab_close(run, tab);
@@ -564,6 +578,28 @@ static int S_tab_open(struct pdf_tab *tab, char **err, struct pdf_run *run)
 	return 0;
 }
 
+/* The browser's first tab, for the first worker to take: found once it
+ * has started. */
+void pdf_chromium_first_tab(struct pdf_run *run)
+{
+	char *err = NULL;
+	json_t *res = NULL;
+	if (cdp_call(&res, &err, run->cdp, NULL, "Target.getTargets", NULL, cdp_now() + 30) == 0) {
+		json_t *infos = json_object_get(res, "targetInfos"), *t;
+		size_t i;
+		json_array_foreach(infos, i, t) {
+			const char *type = json_string_value(json_object_get(t, "type"));
+			const char *id = json_string_value(json_object_get(t, "targetId"));
+			if (type && id && !strcmp(type, "page") && !json_is_true(json_object_get(t, "attached"))) {
+				run->first_tab = xstrdup(id);
+				break;
+			}
+		}
+	}
+	json_decref(res);
+	free(err);
+}
+
 void pdf_chromium_tab_close(struct pdf_run *run, struct pdf_tab *tab)
 {
 	if (tab->target && *tab->target && run->cdp) {
@@ -577,23 +613,6 @@ void pdf_chromium_tab_close(struct pdf_run *run, struct pdf_tab *tab)
 	free(tab->target);
 	free(tab->session);
 	tab->target = tab->session = NULL;
-}
-
-/* Leaves a finished document's tab on an empty page, so that nothing of
- * it (a late request, a timer) reaches the next document. */
-static void S_tab_blank(struct pdf_run *run, struct pdf_tab *tab)
-{
-	char *err = NULL;
-	json_t *res = NULL, *ev = NULL;
-	double deadline = cdp_now() + 30;
-	if (cdp_call(&res, &err, run->cdp, tab->session, "Page.navigate", json_pack("{s:s}", "url", "about:blank"),
-		     deadline) < 0 ||
-	    cdp_wait_event(&ev, &err, run->cdp, tab->session, "Page.loadEventFired", deadline) < 0)
-		pdf_chromium_tab_close(run, tab);
-	cdp_forget(run->cdp, tab->session ? tab->session : "");
-	json_decref(ev);
-	json_decref(res);
-	free(err);
 }
 
 int pdf_chromium_item(struct pdf_run *run, struct pdf_item *it, int slot)
@@ -634,29 +653,41 @@ int pdf_chromium_item(struct pdf_run *run, struct pdf_item *it, int slot)
 		goto out;
 	}
 	/* The tab served other documents before: a load event is this
-	 * page's only when the page it finds is this one, fully loaded. */
+	 * page's only when the tab's document is the one this navigation
+	 * made (its loader), fully loaded. */
+	const char *lid = json_string_value(json_object_get(res, "loaderId"));
+	char *loader = lid ? xstrdup(lid) : NULL;
 	for (;;) {
 		char *why = NULL;
 		if (cdp_wait_event(&ev, &why, c, s, "Page.loadEventFired", deadline) < 0) {
 			err = S_load_failure(run, it, why);
 			free(why);
-			goto out;
+			break;
 		}
 		json_decref(ev);
 		ev = NULL;
-		char *state = S_eval(&why, c, s,
-				     "document.readyState === 'complete' && document.URL !== 'about:blank' ? 'loaded' : ''",
-				     deadline);
-		bool loaded = state && !strcmp(state, "loaded");
+		json_t *tree = NULL;
+		bool loaded = true;
+		if (loader && cdp_call(&tree, &why, c, s, "Page.getFrameTree", NULL, deadline) == 0) {
+			const char *now = json_string_value(
+				json_object_get(json_object_get(json_object_get(tree, "frameTree"), "frame"), "loaderId"));
+			loaded = now && !strcmp(now, loader);
+		}
+		json_decref(tree);
+		char *state = why ? NULL : S_eval(&why, c, s, "document.readyState === 'complete' ? 'loaded' : ''", deadline);
+		loaded = loaded && state && !strcmp(state, "loaded");
 		free(state);
 		if (why) {
 			err = S_load_failure(run, it, why);
 			free(why);
-			goto out;
+			break;
 		}
 		if (loaded)
 			break;
 	}
+	free(loader);
+	if (err)
+		goto out;
 	pdf_profile(run, it->html, "loaded", tp);
 	tp = cdp_now();
 	/* The page's own scripts have run; fonts and images next. */
@@ -709,11 +740,10 @@ out:
 	it->session = NULL;
 	pthread_mutex_unlock(&run->lock);
 	/* A tab whose page failed may still be loading it, or be gone: the
-	 * next document gets a new one. */
+	 * next document gets a new one.  One that worked goes straight on to
+	 * the next page (its load event is that page's, see above). */
 	if (r < 0)
 		pdf_chromium_tab_close(run, &run->tabs[slot]);
-	else
-		S_tab_blank(run, &run->tabs[slot]);
 	json_decref(meta);
 	json_decref(ev);
 	json_decref(res);

@@ -59,6 +59,7 @@ struct pdf_run {
 	double t0;              /* cdp_now() at the start of the run */
 	struct pdf_tab *tabs;   /* one per worker (slot) */
 	size_t n_tabs;
+	char *first_tab;        /* the browser's own tab until a worker takes it */
 };
 
 /* Makes one document in a tab of run->cdp: loads the page, waits for its
@@ -66,6 +67,10 @@ struct pdf_run {
  * has a TOC), writes the Info dictionary and the PDF.  0, or -1 with the
  * reason in it->error. */
 int pdf_chromium_item(struct pdf_run *run, struct pdf_item *it, int slot);
+
+/* Finds the tab the browser opened at its start (run->first_tab), for
+ * the first worker to use instead of opening one more. */
+void pdf_chromium_first_tab(struct pdf_run *run);
 
 /* Closes the tab of a worker, when it has one. */
 void pdf_chromium_tab_close(struct pdf_run *run, struct pdf_tab *tab);

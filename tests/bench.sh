@@ -15,7 +15,10 @@
 #   BENCH_PDF     runs of the PDF benchmark (3; 0 = none): toivo pdf on the
 #                 bundled course against one cold Chromium print of its
 #                 biggest print page, and toivo pdf again with nothing changed
-#   (BENCH_SIZES= BENCH_EDITS=0 runs the PDF benchmark alone.)
+#   BENCH_PDF_BASE  another toivo binary (say main's) timed in the PDF
+#                 benchmark too, in turn with BENCH_TOIVO, for a before/after
+#                 in the same run
+#   (BENCH_SIZES= BENCH_EDITS=0 BENCH_SEARCH=0 runs the PDF benchmark alone.)
 #
 # Each run is timed with /usr/bin/time: wall, user + system, peak RSS.  The
 # tools run in turn (toivo, Hugo, floor, toivo again, ...) so a machine
@@ -264,6 +267,10 @@ print(max((e["html"] for e in json.load(open(os.path.join(d, "print.json")))), k
 		rm -rf "$P/site/.toivo-cache"
 		timed "toivo-pdf" "$TOIVO" pdf -q -s "$P/site" -o "$P/out"
 		timed "toivo-pdf-again" "$TOIVO" pdf -q -s "$P/site" -o "$P/out"
+		if [ -n "${BENCH_PDF_BASE:-}" ]; then
+			rm -rf "$P/site/.toivo-cache"
+			timed "toivo-pdf-base" "$BENCH_PDF_BASE" pdf -q -s "$P/site" -o "$P/out-base"
+		fi
 		i=$((i + 1))
 	done
 	docs=$(python3 -c 'import json, sys; print(len(json.load(open(sys.argv[1]))))' "$P/out/print.json")
@@ -273,7 +280,7 @@ print(max((e["html"] for e in json.load(open(os.path.join(d, "print.json")))), k
 	echo
 	echo "toivo pdf: the bundled course, $docs print PDFs and $decks slide-deck PDFs; one cold Chromium print of $big ($(du -k "$P/html/$big" | cut -f1) kB); median of ${BENCH_PDF:-3}"
 	printf '%-28s %9s %12s %10s %14s\n' run "wall s" "user+sys s" "peak MB" "/ one Chromium"
-	for t in chromium toivo-pdf toivo-pdf-again; do
+	for t in chromium toivo-pdf toivo-pdf-again ${BENCH_PDF_BASE:+toivo-pdf-base}; do
 		w=$(median $t 2)
 		cpu=$(median $t 3)
 		kb=$(peak $t)
@@ -281,9 +288,12 @@ print(max((e["html"] for e in json.load(open(os.path.join(d, "print.json")))), k
 		[ $t = chromium ] && label="chromium, one page (cold)"
 		[ $t = toivo-pdf ] && label="toivo pdf, all (cold cache)"
 		[ $t = toivo-pdf-again ] && label="toivo pdf, nothing changed"
+		[ $t = toivo-pdf-base ] && label="BENCH_PDF_BASE, all (cold)"
 		awk -v l="$label" -v w="$w" -v cpu="$cpu" -v kb="$kb" -v cw="$cw" 'BEGIN {
 			printf "%-28s %9.2f %12.2f %10.0f %14.2f\n", l, w, cpu, kb / 1024, (cw > 0 ? w / cw : 0) }'
 	done
+	echo "(user+sys is what /usr/bin/time sees: the processes that were waited for; Chromium's renderers and"
+	echo " print compositors are mostly not, so both Chromium rows show a third to a half of the CPU time)"
 	awk -v tw="$(median toivo-pdf 2)" -v cw="$cw" -v aw="$(median toivo-pdf-again 2)" 'BEGIN {
 		printf "toivo pdf takes %.2fx one cold Chromium print (target <= 2); a run with nothing changed %.2f s (target < 1)\n", tw / cw, aw }'
 	ls -l "$P"/out/*/print/*.pdf "$P"/out/*/*/print/*.pdf 2>/dev/null | awk '{ s += $5; if ($5 > m) m = $5 } END { printf "PDF sizes: %.1f MB in all, the biggest %.2f MB\n", s / 1048576, m / 1048576 }'
