@@ -216,6 +216,18 @@ const char *name_problem(const char *name)
 /* name in NFC (for the letters above), lower-cased when fold. */
 static char *S_normal(const char *name, bool fold)
 {
+	/* ASCII alone never composes (every combining mark is above it):
+	 * most names, every output path of most sites, go the short way. */
+	size_t len = 0;
+	while (name[len] && (unsigned char)name[len] < 0x80)
+		len++;
+	if (!name[len]) {
+		char *r = xstrndup(name, len);
+		for (size_t i = 0; fold && i < len; i++)
+			if (r[i] >= 'A' && r[i] <= 'Z')
+				r[i] = (char)(r[i] + 32);
+		return r;
+	}
 	struct buf b = BUF_INIT;
 	buf_puts(&b, "");
 	const unsigned char *s = (const unsigned char *)name;
