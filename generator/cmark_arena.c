@@ -31,6 +31,10 @@ static _Thread_local int S_depth;                        /* cmark_arena_enters n
 
 static void *S_arena_alloc(size_t size)
 {
+	/* No size near SIZE_MAX may wrap the sum below: such a request fails
+	 * the way every allocation of toivo fails, with its message. */
+	if (size > SIZE_MAX / 4)
+		return xmalloc(SIZE_MAX);
 	size_t need = (ARENA_HEAD + size + 15) & ~(size_t)15;
 	struct arena_chunk *c = S_chunks;
 	if (!c || c->cap - c->used < need) {
@@ -93,8 +97,6 @@ static void S_arena_free(void *p)
 
 cmark_mem cmark_arena_mem = { S_arena_calloc, S_arena_realloc, S_arena_free };
 
-static void S_arena_reset(void);
-
 /* A worker's kept chunk goes when the worker ends. */
 static pthread_key_t S_arena_key;
 static pthread_once_t S_arena_once = PTHREAD_ONCE_INIT;
@@ -102,9 +104,12 @@ static pthread_once_t S_arena_once = PTHREAD_ONCE_INIT;
 static void S_arena_exit(void *unused)
 {
 	(void)unused;
-	S_arena_reset();
-	free(S_chunks);
+	for (struct arena_chunk *c = S_chunks, *next; c; c = next) {
+		next = c->next;
+		free(c);
+	}
 	S_chunks = NULL;
+	S_last = NULL;
 }
 
 static void S_arena_key_make(void)
