@@ -455,6 +455,8 @@ static int S_codeblock(struct markdown_job *job, struct walk *w, cmark_node *n)
 		r = hooks_codeblock(job->hooks, &html, name, info, text ? text : "",
 				    job->page->src, line, job->hook_page, job->hook_site);
 		if (r == 1) {
+			/* Hook HTML may hold toivo.markdown's fixed strings. */
+			job->fixed_strings = true;
 			cmark_node *c = cmark_node_new_with_mem(CMARK_NODE_CUSTOM_BLOCK, &cmark_arena_mem);
 			cmark_node_set_on_enter(c, html.data);
 			cmark_node_set_on_exit(c, "");

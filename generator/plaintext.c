@@ -216,17 +216,18 @@ static const char *S_tag(struct plaintext *x, const char *s)
 /* Appends html's plain text to x->text, in one pass.
  *
  * The text is written through x->o into a buffer sized for the worst
- * case: no piece of the HTML gives more than twice its bytes.  A
- * character gives at most its own bytes (an entity of n >= 4 bytes at
- * most 4), except a stray byte, re-encoded as two; and each space written
- * stands for white space or a tag of at least one byte that gave none. */
+ * case: no piece of the HTML gives more than twice its bytes, and one
+ * space may be due from before it.  A character gives at most its own
+ * bytes (an entity of n >= 4 bytes at most 4), except a stray byte,
+ * re-encoded as two; and each later space written stands for white space
+ * or a tag of at least one byte that gave none. */
 void plaintext_html(struct plaintext *x, const char *html)
 {
 	size_t n = strlen(html);
 	const char *s = html;
 	const char *stop = html + n;
 	bool was_in_heading = x->in_heading;
-	buf_grow(&x->text, 2 * n);
+	buf_grow(&x->text, 2 * n + 1);
 	x->o = x->text.data + x->text.len;
 	for (;;) {
 		unsigned char c = (unsigned char)*s;

@@ -121,6 +121,23 @@ static void S_idlist(struct buf *out, const char *prefix, const char *v, size_t 
 	}
 }
 
+/* Prefixes the ids of the url(#id) references in [s, end) (an SVG's
+ * style, a fill's value): what is before them goes out from *copy on. */
+static void S_urls(struct buf *out, const char **copy, const char *prefix, const char *s, const char *end)
+{
+	for (const char *u = memchr(s, '(', (size_t)(end - s)); u; u = memchr(u, '(', (size_t)(end - u))) {
+		if (u - s < 3 || end - u < 2 || memcmp(u - 3, "url(#", 5)) {
+			u++;
+			continue;
+		}
+		buf_add(out, *copy, (size_t)(u - 3 - *copy));
+		buf_puts(out, "url(#");
+		buf_puts(out, prefix);
+		buf_putc(out, '-');
+		u = *copy = u + 2;
+	}
+}
+
 /* Rewrites one page's HTML for the print document (see the top). */
 static void S_rewrite(struct buf *out, const struct doc *d, const struct page *p,
 		      const char *prefix, int shift, const char *html)
@@ -142,17 +159,7 @@ static void S_rewrite(struct buf *out, const struct doc *d, const struct page *p
 		 * changes in it. */
 		const char *lt = strchr(s, '<');
 		const char *tend = lt ? lt : s + strlen(s);
-		for (const char *u = memchr(s, '(', (size_t)(tend - s)); u; u = memchr(u, '(', (size_t)(tend - u))) {
-			if (u - s < 3 || memcmp(u - 3, "url(#", 5)) {
-				u++;
-				continue;
-			}
-			buf_add(out, copy, (size_t)(u - 3 - copy));
-			buf_puts(out, "url(#");
-			buf_puts(out, prefix);
-			buf_putc(out, '-');
-			u = copy = u + 2;
-		}
+		S_urls(out, &copy, prefix, s, tend);
 		if (!lt)
 			break;
 		s = lt;
@@ -169,13 +176,13 @@ static void S_rewrite(struct buf *out, const struct doc *d, const struct page *p
 		} else {
 			s++;
 		}
-		/* The tag's attributes, up to its '>'. */
+		/* The tag's attributes, up to its '>' outside quotes. */
 		for (;;) {
-			s += strcspn(s, " >u");
+			s += strcspn(s, " >\"'u");
 			if (!*s || *s == '>')
 				break;
-			if (*s == 'u') {
-				if (s[1] == 'r' && !strncmp(s, "url(#", 5)) {
+			if (*s == 'u') {        /* an unquoted fill=url(#id) */
+				if (!strncmp(s, "url(#", 5)) {
 					buf_add(out, copy, (size_t)(s - copy));
 					buf_puts(out, "url(#");
 					buf_puts(out, prefix);
@@ -184,6 +191,14 @@ static void S_rewrite(struct buf *out, const struct doc *d, const struct page *p
 				} else {
 					s++;
 				}
+				continue;
+			}
+			if (*s == '"' || *s == '\'') {
+				/* A value no rule below rewrites: only its url(#s. */
+				const char *q = strchr(s + 1, *s);
+				const char *qend = q ? q : s + strlen(s);
+				S_urls(out, &copy, prefix, s + 1, qend);
+				s = *qend ? qend + 1 : qend;
 				continue;
 			}
 			/* A space: an attribute to rewrite starts with one of these. */

@@ -53,6 +53,21 @@ int main(void)
 	unit_str(x.text.data, "Puuosa", "inline HTML inside a heading runs on");
 	plaintext_free(&x);
 
+	/* A space due from before and a fragment of stray bytes, each written
+	 * as two: the buffer holds it all (ASan checks). */
+	int fit = 1;
+	for (size_t n = 1; n < 70; n++) {
+		char junk[80];
+		memset(junk, 0xff, n);
+		junk[n] = '\0';
+		plaintext_add(&x, "a");
+		plaintext_break(&x);
+		plaintext_html(&x, junk);
+		fit &= x.text.len == 2 + 2 * n && x.text.data[1] == ' ' && x.text.data[x.text.len] == '\0';
+		plaintext_free(&x);
+	}
+	unit_check(fit, "a due space and stray bytes, each written as two, fit the buffer");
+
 	/* Stray bytes do not make bad UTF-8. */
 	plaintext_add(&x, "a\xff" "b");
 	unit_check(x.text.len >= 2 && x.text.data[0] == 'a' && x.text.data[x.text.len - 1] == 'b', "a stray byte is replaced");
