@@ -419,7 +419,16 @@ int publish_push(struct publish *p, const git_oid *made, const git_oid *final)
 			snprintf(what, sizeof what, "; branch '%s' was removed again", p->o.branch);
 	}
 	const char *R = publish_remote_name(p);
-	if (p->push_status)
+	/* A push killed while the remote's ref was being written (a remote
+	 * on this machine, where the push writes the ref itself) leaves the
+	 * ref's lock file behind, as git does. */
+	const char *lk = p->push_status ? strstr(p->push_status, "failed to lock file '") : NULL;
+	const char *lk_end = lk ? strchr(lk + 21, '\'') : NULL;
+	if (lk_end)
+		diag_error(NULL, 0, 0, "remote '%s' is locked: %.*s is there, most likely left by a push that was "
+			   "interrupted%s; if no other push to it is running, delete that file and run toivo publish again",
+			   R, (int)(lk_end - lk - 21), lk + 21, what);
+	else if (p->push_status)
 		diag_error(NULL, 0, 0, "remote '%s' rejected the push (%s)%s; if it changed meanwhile, run toivo "
 			   "publish again, or pass --force to replace it", R, p->push_status, what);
 	else if (r == GIT_ENONFASTFORWARD)
