@@ -84,11 +84,7 @@ void buf_put_uint(struct buf *b, uintmax_t v)
 	do
 		*--p = (char)('0' + v % 10);
 	while ((v /= 10) != 0);
-	size_t n = (size_t)(e - p);
-	buf_grow(b, n);
-	memcpy(b->data + b->len, p, n);
-	b->len += n;
-	b->data[b->len] = '\0';
+	buf_add(b, p, (size_t)(e - p));
 }
 
 void buf_truncate(struct buf *b, size_t len)

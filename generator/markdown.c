@@ -349,9 +349,8 @@ static char *S_resolve(struct markdown_job *job, const char *url, int line)
 struct walk {
 	cmark_node **dead;      /* replaced nodes, freed with the tree: their */
 	size_t n_dead, cap_dead;/* text chunks are still used by moved children */
-	char **head_ids;        /* the ids of the headings, in order; a heading's */
-	int *head_levels;       /* node has its index + 1 as user data */
-	size_t n_heads, cap_heads, cap_levels;
+	struct { char *id; int level; } *heads; /* in order; a heading's node */
+	size_t n_heads, cap_heads;              /* has its index + 1 as user data */
 	struct hmap ids;
 	struct value *cur_h2;
 	int html_line;          /* the last line warned about raw HTML */
@@ -405,10 +404,9 @@ static void S_heading(struct markdown_job *job, struct walk *w, cmark_node *h)
 	cmark_node_set_on_enter(c, enter.data);
 	cmark_node_set_on_exit(c, leave.data);
 	if (job->text) {
-		w->head_ids = xgrow(w->head_ids, &w->cap_heads, w->n_heads, sizeof *w->head_ids);
-		w->head_levels = xgrow(w->head_levels, &w->cap_levels, w->n_heads, sizeof *w->head_levels);
-		w->head_ids[w->n_heads] = xstrdup(id.data);
-		w->head_levels[w->n_heads++] = level;
+		w->heads = xgrow(w->heads, &w->cap_heads, w->n_heads, sizeof *w->heads);
+		w->heads[w->n_heads].id = xstrdup(id.data);
+		w->heads[w->n_heads++].level = level;
 		cmark_node_set_user_data(c, (void *)(uintptr_t)w->n_heads);
 	}
 	cmark_node *ch;
@@ -599,10 +597,10 @@ static void S_text(struct markdown_job *job, const struct walk *w, cmark_node *d
 				plaintext_break(x);
 				if (enter && cmark_node_get_on_enter(n))
 					plaintext_html(x, cmark_node_get_on_enter(n));
-			} else if (w->head_levels[k - 1] != 2 && w->head_levels[k - 1] != 3) {
+			} else if (w->heads[k - 1].level != 2 && w->heads[k - 1].level != 3) {
 				plaintext_break(x);
 			} else if (enter) {
-				plaintext_heading_begin(x, w->head_ids[k - 1]);
+				plaintext_heading_begin(x, w->heads[k - 1].id);
 			} else {
 				plaintext_heading_end(x);
 			}
@@ -699,9 +697,8 @@ int markdown_render(struct buf *out, struct markdown_job *job)
 		cmark_node_free(w.dead[i]);
 	free(w.dead);
 	for (size_t i = 0; i < w.n_heads; i++)
-		free(w.head_ids[i]);
-	free(w.head_ids);
-	free(w.head_levels);
+		free(w.heads[i].id);
+	free(w.heads);
 	hmap_free(&w.ids);
 	cmark_parser_free(p);
 	cmark_arena_leave();

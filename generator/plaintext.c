@@ -165,15 +165,37 @@ static size_t S_entity(struct plaintext *x, const char *s)
 
 /* Byte classes for the text between tags. */
 enum { C_TEXT, C_SPACE, C_LT, C_AMP, C_END, C_UTF8 };
-static const unsigned char S_class[256] = {
-	[0] = C_END, ['\t'] = C_SPACE, ['\n'] = C_SPACE, ['\f'] = C_SPACE, ['\r'] = C_SPACE, [' '] = C_SPACE,
-	['<'] = C_LT, ['&'] = C_AMP,
 #define U8(c) [c] = C_UTF8, [c + 1] = C_UTF8, [c + 2] = C_UTF8, [c + 3] = C_UTF8
 #define U32(c) U8(c), U8(c + 4), U8(c + 8), U8(c + 12), U8(c + 16), U8(c + 20), U8(c + 24), U8(c + 28)
-	U32(0x80), U32(0xa0), U32(0xc0), U32(0xe0),
+#define S_CLASSES \
+	[0] = C_END, ['\t'] = C_SPACE, ['\n'] = C_SPACE, ['\f'] = C_SPACE, ['\r'] = C_SPACE, [' '] = C_SPACE, \
+	U32(0x80), U32(0xa0), U32(0xc0), U32(0xe0)
+/* In HTML; in plain text (plaintext_add) '<' and '&' are text too. */
+static const unsigned char S_class[256] = { S_CLASSES, ['<'] = C_LT, ['&'] = C_AMP };
+static const unsigned char S_plain[256] = { S_CLASSES };
+#undef S_CLASSES
 #undef U32
 #undef U8
-};
+
+/* Copies the run of text at s (a C_TEXT byte of table cls) to x->o, words
+ * with one space between them included, in one go; returns its end. */
+static inline const char *S_run(struct plaintext *x, const char *s, const unsigned char *cls)
+{
+	char *o = x->o;
+	if (x->space && o > x->text.data)
+		*o++ = ' ';
+	x->space = false;
+	for (;;) {
+		do
+			*o++ = *s++;
+		while (cls[(unsigned char)*s] == C_TEXT);
+		if (s[0] != ' ' || cls[(unsigned char)s[1]] != C_TEXT)
+			break;
+		*o++ = *s++;
+	}
+	x->o = o;
+	return s;
+}
 
 /* The tag at s ('<', not a comment): updates x and returns where the text
  * goes on. */
@@ -232,24 +254,9 @@ void plaintext_html(struct plaintext *x, const char *html)
 	for (;;) {
 		unsigned char c = (unsigned char)*s;
 		switch (S_class[c]) {
-		case C_TEXT: {
-			/* A run of ASCII text, copied as it is, words with one
-			 * space between them included. */
-			char *o = x->o;
-			if (x->space && o > x->text.data)
-				*o++ = ' ';
-			x->space = false;
-			for (;;) {
-				do
-					*o++ = *s++;
-				while (S_class[(unsigned char)*s] == C_TEXT);
-				if (s[0] != ' ' || S_class[(unsigned char)s[1]] != C_TEXT)
-					break;
-				*o++ = *s++;
-			}
-			x->o = o;
+		case C_TEXT:
+			s = S_run(x, s, S_class);
 			break;
-		}
 		case C_SPACE:
 			x->space = true;
 			s++;
@@ -283,38 +290,16 @@ void plaintext_html(struct plaintext *x, const char *html)
 	}
 }
 
-/* Byte classes for plain text: as S_class, but '<' and '&' are text. */
-static const unsigned char S_plain[256] = {
-	[0] = C_END, ['\t'] = C_SPACE, ['\n'] = C_SPACE, ['\f'] = C_SPACE, ['\r'] = C_SPACE, [' '] = C_SPACE,
-#define U8(c) [c] = C_UTF8, [c + 1] = C_UTF8, [c + 2] = C_UTF8, [c + 3] = C_UTF8
-#define U32(c) U8(c), U8(c + 4), U8(c + 8), U8(c + 12), U8(c + 16), U8(c + 20), U8(c + 24), U8(c + 28)
-	U32(0x80), U32(0xa0), U32(0xc0), U32(0xe0),
-#undef U32
-#undef U8
-};
-
 void plaintext_add(struct plaintext *x, const char *s)
 {
 	size_t len = strlen(s);
 	const char *stop = s + len;
 	buf_grow(&x->text, 2 * len + 1);
-	char *o = x->text.data + x->text.len;
+	x->o = x->text.data + x->text.len;
 	for (;;) {
 		switch (S_plain[(unsigned char)*s]) {
 		case C_TEXT:
-			/* A run of ASCII, words with one space between them
-			 * included, copied as it is. */
-			if (x->space && o > x->text.data)
-				*o++ = ' ';
-			x->space = false;
-			for (;;) {
-				do
-					*o++ = *s++;
-				while (S_plain[(unsigned char)*s] == C_TEXT);
-				if (s[0] != ' ' || S_plain[(unsigned char)s[1]] != C_TEXT)
-					break;
-				*o++ = *s++;
-			}
+			s = S_run(x, s, S_plain);
 			break;
 		case C_SPACE:
 			x->space = true;
@@ -323,13 +308,10 @@ void plaintext_add(struct plaintext *x, const char *s)
 		case C_UTF8: {
 			uint32_t cp;
 			s += utf8_decode((const unsigned char *)s, (size_t)(stop - s), &cp);
-			x->o = o;
 			S_text_cp(x, cp);
-			o = x->o;
 			break;
 		}
 		default:        /* C_END */
-			x->o = o;
 			x->text.len = S_TEXT_LEN(x);
 			x->text.data[x->text.len] = '\0';
 			return;

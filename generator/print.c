@@ -151,8 +151,7 @@ static void S_rewrite(struct buf *out, const struct doc *d, const struct page *p
 	};
 	/* Bytes [copy, s) are kept as they are, appended in one piece when
 	 * something is rewritten: most of a page is text that only passes.
-	 * Attributes are looked for inside tags only: in text a '"' is
-	 * always written &quot;, so no attribute can start there. */
+	 * Attributes are looked for inside tags only, outside quoted values. */
 	const char *s = html, *copy = html;
 	for (;;) {
 		/* Text up to the next tag: only "url(#" (an SVG <style>)
@@ -178,21 +177,12 @@ static void S_rewrite(struct buf *out, const struct doc *d, const struct page *p
 		}
 		/* The tag's attributes, up to its '>' outside quotes. */
 		for (;;) {
-			s += strcspn(s, " >\"'u");
+			/* Unquoted words (fill=url(#id)) up to a space, a quote or the end. */
+			const char *stop = s + strcspn(s, " >\"'");
+			S_urls(out, &copy, prefix, s, stop);
+			s = stop;
 			if (!*s || *s == '>')
 				break;
-			if (*s == 'u') {        /* an unquoted fill=url(#id) */
-				if (!strncmp(s, "url(#", 5)) {
-					buf_add(out, copy, (size_t)(s - copy));
-					buf_puts(out, "url(#");
-					buf_puts(out, prefix);
-					buf_putc(out, '-');
-					s = copy = s + 5;
-				} else {
-					s++;
-				}
-				continue;
-			}
 			if (*s == '"' || *s == '\'') {
 				/* A value no rule below rewrites: only its url(#s. */
 				const char *q = strchr(s + 1, *s);

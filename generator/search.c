@@ -379,8 +379,6 @@ bool search_wants(const struct search *ix, const struct page *p)
 
 struct search_doc *search_page(struct search *ix, const struct page *p, struct plaintext *t)
 {
-	if (!search_wants(ix, p))
-		return NULL;
 	struct plaintext_heading *hd = t->h;
 	size_t n_h = t->n_h;
 	if (!t->text.data)

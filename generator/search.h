@@ -54,9 +54,8 @@ struct plaintext;
 /* Whether page p goes into index ix (NULL: there is no index): not a 404
  * page, not a draft, not 'search: false'. */
 bool search_wants(const struct search *ix, const struct page *p);
-/* The searchable part of page p with plain text t (made because
- * search_wants said so), or NULL when the page is not searched;
- * search_doc_free frees it.  Thread-safe. */
+/* The searchable part of page p, which search_wants took, with plain
+ * text t; search_doc_free frees it.  Thread-safe. */
 struct search_doc *search_page(struct search *ix, const struct page *p, struct plaintext *t);
 void search_doc_free(struct search_doc *d);
 

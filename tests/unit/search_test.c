@@ -103,8 +103,6 @@ int main(void)
 	search_free(ix);
 	spool_free(sp);
 	site_free(s);
-	char *cmd = xasprintf("rm -rf '%s'", root);
-	unit_check(system(cmd) == 0, "the test folder is removed");
-	free(cmd);
+	rm_rf(root);
 	return unit_done();
 }
