@@ -87,6 +87,21 @@ void buf_put_uint(struct buf *b, uintmax_t v)
 	buf_add(b, p, (size_t)(e - p));
 }
 
+void buf_puts_url_path(struct buf *b, const char *s)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+		if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
+		    strchr("-._~/", *p)) {
+			buf_putc(b, (char)*p);
+		} else {
+			buf_putc(b, '%');
+			buf_putc(b, hex[*p >> 4]);
+			buf_putc(b, hex[*p & 15]);
+		}
+	}
+}
+
 void buf_truncate(struct buf *b, size_t len)
 {
 	if (len < b->len) {

@@ -37,6 +37,9 @@ void buf_reset(struct buf *b);
 /* Appends s with &, <, >, " and ' escaped for HTML text and attributes. */
 void buf_add_html(struct buf *b, const char *s, size_t len);
 void buf_puts_html(struct buf *b, const char *s);
+/* Appends path s percent-encoded for a URL: letters, digits, '-', '.',
+ * '_', '~' and '/' as they are, every other byte as %XX. */
+void buf_puts_url_path(struct buf *b, const char *s);
 /* Returns the contents (caller frees) and leaves b empty. */
 char *buf_detach(struct buf *b, size_t *len);
 void buf_free(struct buf *b);

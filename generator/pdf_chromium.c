@@ -197,13 +197,7 @@ static char *S_file_url(const char *abs)
 {
 	struct buf b = BUF_INIT;
 	buf_puts(&b, "file://");
-	for (const unsigned char *s = (const unsigned char *)abs; *s; s++) {
-		if ((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') || (*s >= '0' && *s <= '9') ||
-		    strchr("/-._~", *s))
-			buf_putc(&b, (char)*s);
-		else
-			buf_printf(&b, "%%%02X", *s);
-	}
+	buf_puts_url_path(&b, abs);
 	return buf_detach(&b, NULL);
 }
 

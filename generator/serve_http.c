@@ -310,13 +310,7 @@ static char *S_dir_location(const char *rel)
 {
 	struct buf b = BUF_INIT;
 	buf_putc(&b, '/');
-	for (const unsigned char *p = (const unsigned char *)rel; *p; p++) {
-		if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
-		    strchr("-._~/", *p))
-			buf_putc(&b, (char)*p);
-		else
-			buf_printf(&b, "%%%02X", *p);
-	}
+	buf_puts_url_path(&b, rel);
 	buf_putc(&b, '/');
 	return buf_detach(&b, NULL);
 }

@@ -31,6 +31,10 @@ int main(void)
 	buf_free(&u);
 	buf_free(&want);
 
+	buf_reset(&b);
+	buf_puts_url_path(&b, "fi/ty\xc3\xb6 #1/a b~-._%");
+	unit_str(b.data, "fi/ty%C3%B6%20%231/a%20b~-._%25", "buf_puts_url_path encodes all but unreserved bytes and '/'");
+
 	char big[3000];
 	memset(big, 'x', sizeof big - 1);
 	big[sizeof big - 1] = '\0';
