@@ -134,11 +134,10 @@ static bool S_word_cp(uint32_t cp)
 
 uint32_t search_hash(const char *w, size_t len)
 {
-	uint64_t h = len;
+	uint64_t h = 0;
 	for (size_t i = 0; i < len; i++)
-		h = ((h << 5) | (h >> 59)) ^ (unsigned char)w[i];
-	h *= 0x9e3779b97f4a7c15u;
-	return (uint32_t)(h >> 32);
+		h = search_hash_step(h, (unsigned char)w[i]);
+	return search_hash_end(h, len);
 }
 
 void search_strset_free(struct strset *t)
@@ -155,32 +154,38 @@ uint32_t search_intern(struct strset *t, const char *s, size_t len, uint32_t h)
 		t->mask = 255;
 		t->slot = xcalloc(t->mask + 1, sizeof *t->slot);
 	}
+	/* A slot holds the hash above the number + 1, so a probe reads one
+	 * word before it compares any string. */
+	uint64_t want = (uint64_t)h << 32;
 	size_t i = h & t->mask;
-	for (; t->slot[i]; i = (i + 1) & t->mask) {
-		uint32_t k = t->slot[i] - 1;
-		const char *e = search_str(t, k);
-		/* Strings lie in the arena in their order, NUL after each. */
-		size_t elen = (k + 1 < t->n ? t->off[k + 1] : t->arena.len) - t->off[k] - 1;
-		if (t->hash[k] == h && elen == len && !memcmp(e, s, len))
+	for (uint64_t v; (v = t->slot[i]); i = (i + 1) & t->mask) {
+		if ((v & 0xffffffff00000000u) != want)
+			continue;
+		uint32_t k = (uint32_t)v - 1;
+		if (search_strlen(t, k) == len && !memcmp(search_str(t, k), s, len))
 			return k;
 	}
 	size_t cap = t->cap;
-	t->off = xgrow(t->off, &cap, t->n + 1, sizeof *t->off);
-	t->hash = xgrow(t->hash, &t->cap, t->n + 1, sizeof *t->hash);
+	t->off = xgrow(t->off, &cap, t->n + 2, sizeof *t->off);
+	t->hash = xgrow(t->hash, &t->cap, t->n + 2, sizeof *t->hash);
 	uint32_t k = (uint32_t)t->n++;
 	t->off[k] = (uint32_t)t->arena.len;
 	t->hash[k] = h;
 	buf_add(&t->arena, s, len);
 	buf_putc(&t->arena, '\0');    /* the NUL between strings */
-	t->slot[i] = k + 1;
+	t->off[k + 1] = (uint32_t)t->arena.len;
+	t->slot[i] = want | (k + 1);
 	if (t->n * 2 > t->mask) {
 		size_t nc = (t->mask + 1) * 2;
-		uint32_t *ns = xcalloc(nc, sizeof *ns);
-		for (size_t j = 0; j < t->n; j++) {
-			size_t p = t->hash[j] & (nc - 1);
+		uint64_t *ns = xcalloc(nc, sizeof *ns);
+		for (size_t j = 0; j <= t->mask; j++) {
+			uint64_t v = t->slot[j];
+			if (!v)
+				continue;
+			size_t p = (v >> 32) & (nc - 1);
 			while (ns[p])
 				p = (p + 1) & (nc - 1);
-			ns[p] = (uint32_t)j + 1;
+			ns[p] = v;
 		}
 		free(t->slot);
 		t->slot = ns;
@@ -288,10 +293,14 @@ static void S_pw_give(struct search *ix, struct page_words *pw)
 #define W_BODY 1
 
 /* Adds the words of t[0..len), in section sec, weight weight each (a
- * heading's words mark their section as their best). */
+ * heading's words mark their section as their best).  This reads every
+ * word of a site: each is lower-cased and hashed in the same pass. */
 static void S_page_words(struct page_words *pw, const char *t, size_t len, unsigned sec, unsigned weight)
 {
 	const unsigned char *u = (const unsigned char *)t;
+	/* No character grows in lower case, so one word has room in low. */
+	buf_reset(&pw->low);
+	buf_grow(&pw->low, len + 1);
 	size_t i = 0;
 	while (i < len) {
 		uint32_t cp;
@@ -301,50 +310,56 @@ static void S_page_words(struct page_words *pw, const char *t, size_t len, unsig
 			continue;
 		}
 		/* The word in lower case as it is read: ASCII through the
-		 * table, the rest through analyse_lower a character at a time
-		 * (no character grows in lower case, so low has the room). */
+		 * table, the rest through analyse_lower a character at a time. */
 		size_t a = i;
-		buf_reset(&pw->low);
-		buf_grow(&pw->low, len - a + 1);
 		char *o = pw->low.data;
+		uint64_t h = 0;
 		while (i < len) {
-			if (u[i] < 0x80) {
-				if (!S_ascii_fold[u[i]])
+			unsigned char c = u[i];
+			if (c < 0x80) {
+				unsigned char f = S_ascii_fold[c];
+				if (!f)
 					break;
-				*o++ = (char)S_ascii_fold[u[i++]];
-			} else {
-				n = utf8_decode(u + i, len - i, &cp);
-				if (!S_word_cp(cp))
-					break;
-				pw->low.len = (size_t)(o - pw->low.data);
-				analyse_lower(&pw->low, t + i, n);
-				o = pw->low.data + pw->low.len;
-				i += n;
+				*o++ = (char)f;
+				h = search_hash_step(h, f);
+				i++;
+				continue;
 			}
+			n = utf8_decode(u + i, len - i, &cp);
+			if (!S_word_cp(cp))
+				break;
+			size_t at = (size_t)(o - pw->low.data);
+			pw->low.len = at;
+			analyse_lower(&pw->low, t + i, n);
+			for (; at < pw->low.len; at++)
+				h = search_hash_step(h, (unsigned char)pw->low.data[at]);
+			o = pw->low.data + at;
+			i += n;
 		}
-		pw->low.len = (size_t)(o - pw->low.data);
+		size_t wl = (size_t)(o - pw->low.data);
 		*o = '\0';
 		pw->words++;
 		if (i - a < 2)
 			continue;
-		uint32_t k = search_intern(&pw->set, pw->low.data, pw->low.len, search_hash(pw->low.data, pw->low.len));
+		uint32_t k = search_intern(&pw->set, pw->low.data, wl, search_hash_end(h, wl));
 		if (k >= pw->cap) {
 			size_t old = pw->cap;
 			pw->w = xgrow(pw->w, &pw->cap, k + 1, sizeof *pw->w);
 			memset(pw->w + old, 0, (pw->cap - old) * sizeof *pw->w);
 		}
-		struct search_hit *h = &pw->w[k];
-		bool first = h->tf == 0;
-		h->tf = (uint16_t)(h->tf + weight > 65535 ? 65535 : h->tf + weight);
+		struct search_hit *hit = &pw->w[k];
+		bool first = hit->tf == 0;
+		hit->tf = (uint16_t)(hit->tf + weight > 65535 ? 65535 : hit->tf + weight);
 		/* The best section: the first heading the word stands in, else
 		 * the first section it stands in.  form marks "in a heading". */
-		if (weight == W_HEADING && !h->form) {
-			h->sec = (uint16_t)sec;
-			h->form = 1;
+		if (weight == W_HEADING && !hit->form) {
+			hit->sec = (uint16_t)sec;
+			hit->form = 1;
 		} else if (first && weight != W_TITLE) {
-			h->sec = (uint16_t)sec;
+			hit->sec = (uint16_t)sec;
 		}
 	}
+	pw->low.len = 0;
 }
 
 /* The section text kept for snippets, per section, and on the whole. */
@@ -444,11 +459,12 @@ struct search_doc *search_page(struct search *ix, const struct page *p, struct p
 	struct lang_index *li = &ix->lang[p->lang];
 	for (size_t k = 0; k < pw.set.n; k++) {
 		const char *w = search_str(&pw.set, (uint32_t)k);
+		size_t wl = search_strlen(&pw.set, (uint32_t)k);
 		uint32_t h = pw.set.hash[k];
 		unsigned s = h >> (32 - FORM_STRIPE_BITS);
 		struct form_stripe *st = &li->stripe[s];
 		pthread_mutex_lock(&st->lock);
-		uint32_t f = search_intern(&st->forms, w, strlen(w), h);
+		uint32_t f = search_intern(&st->forms, w, wl, h);
 		pthread_mutex_unlock(&st->lock);
 		d->hit[k] = (struct search_hit){ .form = FORM_REF(s, f), .tf = pw.w[k].tf, .sec = pw.w[k].sec };
 	}

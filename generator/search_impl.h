@@ -14,17 +14,33 @@
 #include "spool.h"
 #include "value.h"
 
-/* The hash of w (len bytes). */
+/* The hash of w (len bytes).  It is built a byte at a time from 0 with
+ * search_hash_step and finished with the length by search_hash_end, so a
+ * word can be hashed as it is read: rotating by 5 is linear over XOR, and
+ * starting from the length instead of 0 adds the length rotated 5 times
+ * per byte. */
 uint32_t search_hash(const char *w, size_t len);
+static inline uint64_t search_hash_step(uint64_t h, unsigned char c)
+{
+	return ((h << 5) | (h >> 59)) ^ c;
+}
+static inline uint32_t search_hash_end(uint64_t h, size_t len)
+{
+	unsigned r = (unsigned)(len * 5 % 64);
+	uint64_t l = len;
+	h ^= r ? (l << r) | (l >> (64 - r)) : l;
+	h *= 0x9e3779b97f4a7c15u;
+	return (uint32_t)(h >> 32);
+}
 
 /* A set of strings kept NUL-terminated in one arena, each known by its
  * number (the order it came in).  Open addressing on the numbers. */
 struct strset {
 	struct buf arena;
-	uint32_t *off;          /* number -> offset in arena */
+	uint32_t *off;          /* number -> offset in arena; off[n] is the end */
 	uint32_t *hash;         /* number -> hash */
 	size_t n, cap;
-	uint32_t *slot;         /* number + 1, 0 empty */
+	uint64_t *slot;         /* hash << 32 | number + 1, 0 empty */
 	size_t mask;
 };
 
@@ -32,6 +48,11 @@ void search_strset_free(struct strset *t);
 static inline const char *search_str(const struct strset *t, uint32_t i)
 {
 	return t->arena.data + t->off[i];
+}
+/* Its length in bytes. */
+static inline size_t search_strlen(const struct strset *t, uint32_t i)
+{
+	return t->off[i + 1] - t->off[i] - 1;
 }
 /* The number of s (len bytes, hash h) in t, added when new. */
 uint32_t search_intern(struct strset *t, const char *s, size_t len, uint32_t h);

@@ -37,8 +37,43 @@ static const struct search_hit *S_hit(const struct search *ix, const struct sear
 	return NULL;
 }
 
+/* The hash as it was first written, a byte at a time from the length:
+ * the index's layout depends on it, so the hash made while a word is read
+ * must be this one. */
+static uint32_t S_ref_hash(const char *w, size_t len)
+{
+	uint64_t h = len;
+	for (size_t i = 0; i < len; i++)
+		h = ((h << 5) | (h >> 59)) ^ (unsigned char)w[i];
+	h *= 0x9e3779b97f4a7c15u;
+	return (uint32_t)(h >> 32);
+}
+
+/* Every form of d is stored with the hash of its bytes. */
+static bool S_hashes_right(const struct search *ix, const struct search_doc *d)
+{
+	const struct lang_index *li = &ix->lang[d->lang];
+	for (size_t k = 0; k < d->n_hit; k++) {
+		uint32_t f = d->hit[k].form;
+		const struct strset *set = &li->stripe[f & (FORM_STRIPES - 1)].forms;
+		uint32_t i = f >> FORM_STRIPE_BITS;
+		const char *w = search_str(set, i);
+		if (search_strlen(set, i) != strlen(w) || set->hash[i] != S_ref_hash(w, strlen(w)))
+			return false;
+	}
+	return true;
+}
+
 int main(void)
 {
+	char word[80];
+	bool same = true;
+	for (size_t n = 0; n < sizeof word; n++) {
+		same = same && search_hash(word, n) == S_ref_hash(word, n);
+		word[n] = (char)('a' + n % 26);
+	}
+	unit_check(same, "search_hash, made of search_hash_step and search_hash_end, is the hash seeded with the length, at every length");
+
 	/* Folding as search.js folds a query: case and accents go. */
 	S_fold("Äiti ÖLJY", "aiti oljy");
 	S_fold("Straße Æble Œuvre", "strasse aeble oeuvre");
@@ -89,8 +124,20 @@ int main(void)
 			   "the record holds the title, the URL and each section's heading, id and text");
 		free(rec);
 	}
+	unit_check(d && S_hashes_right(ix, d), "each form is stored with its hash, made as the word was read");
 	search_doc_free(d);
 	plaintext_free(&t);
+
+	/* Words with letters past ASCII, lower-cased a character at a time. */
+	struct plaintext u = { 0 };
+	plaintext_add(&u, "Ääni ÄÄNI äänekäs, Straße; ÖLJYÄ.");
+	d = a ? search_page(ix, a, &u) : NULL;
+	const struct search_hit *aani = d ? S_hit(ix, d, "ääni") : NULL;
+	unit_check(aani && aani->tf == 2 && S_hit(ix, d, "öljyä") && S_hit(ix, d, "straße") && S_hit(ix, d, "äänekäs"),
+		   "a word past ASCII is lower-cased as it is read, and its cases are one form");
+	unit_check(d && S_hashes_right(ix, d), "a form past ASCII is stored with the hash of its lower-case bytes");
+	search_doc_free(d);
+	plaintext_free(&u);
 
 	/* A page with no text at all (only front matter). */
 	struct plaintext empty = { 0 };
