@@ -431,6 +431,7 @@ struct docs {
 	const struct print_ctx *pc;
 	struct doc_item *it;
 	size_t n, cap;
+	size_t *order;          /* the items to make, largest first */
 };
 
 static void S_doc(void *ud, size_t i, int worker)
@@ -438,7 +439,7 @@ static void S_doc(void *ud, size_t i, int worker)
 	(void)worker;
 	struct docs *ds = ud;
 	const struct print_ctx *pc = ds->pc;
-	struct doc_item *it = &ds->it[i];
+	struct doc_item *it = &ds->it[ds->order[i]];
 	const struct page *p = it->p;
 	char *dir = xasprintf("%sprint/", p->path);
 	struct print_job j;
@@ -482,6 +483,29 @@ static void S_doc(void *ud, size_t i, int worker)
 	free(dir);
 }
 
+/* The pages a document holds, near enough to order the work by. */
+static size_t S_doc_size(const struct doc_item *it)
+{
+	size_t n = 1;
+	if (it->kind != DOC_FORM)
+		for (size_t k = 0; k < it->p->n_children; k++)
+			n += 1 + (it->kind == DOC_COURSE ? it->p->children[k]->n_children : 0);
+	return n;
+}
+
+struct doc_order {
+	size_t size, i;
+};
+
+/* Larger first, then in the order they were added. */
+static int S_cmp_size(const void *a, const void *b)
+{
+	const struct doc_order *x = a, *y = b;
+	if (x->size != y->size)
+		return x->size < y->size ? 1 : -1;
+	return (x->i > y->i) - (x->i < y->i);
+}
+
 static void S_doc_add(struct docs *ds, enum doc_kind kind, const struct page *p)
 {
 	ds->it = xgrow(ds->it, &ds->cap, ds->n, sizeof *ds->it);
@@ -509,9 +533,21 @@ void print_pages(const struct print_ctx *pc)
 		if (pr && !strcmp(pr, "form"))
 			S_doc_add(&ds, DOC_FORM, p);
 	}
-	/* The documents at once, one per worker; the manifest in this order. */
+	/* The documents at once, one per worker, the largest first (a
+	 * language's course holds all its pages: begun last, it would
+	 * leave the other workers idle); the manifest in the order above. */
+	struct doc_order *by = xmalloc((ds.n + 1) * sizeof *by);
+	for (size_t i = 0; i < ds.n; i++)
+		by[i] = (struct doc_order){ S_doc_size(&ds.it[i]), i };
+	if (ds.n)
+		qsort(by, ds.n, sizeof *by, S_cmp_size);
+	ds.order = xmalloc((ds.n + 1) * sizeof *ds.order);
+	for (size_t i = 0; i < ds.n; i++)
+		ds.order[i] = by[i].i;
+	free(by);
 	int jobs = pc->jobs > 0 ? pc->jobs : 1;
 	pool_run(ds.n, jobs, S_doc, &ds);
+	free(ds.order);
 	struct value *manifest = value_list();
 	for (size_t i = 0; i < ds.n; i++) {
 		struct value *made = ds.it[i].made;
