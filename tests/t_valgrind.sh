@@ -16,11 +16,16 @@ if ! command -v valgrind >/dev/null 2>&1; then
 	exit 0
 fi
 
+# The release build allocates with jemalloc: memcheck must replace that
+# library's malloc and free, as it does the C library's, to see them.
+VG_MALLOC=
+ldd "$TOIVO" 2>/dev/null | grep -q jemalloc && VG_MALLOC='--soname-synonyms=somalloc=*jemalloc*'
+
 # run_vg WHAT ARGS...: toivo under memcheck; any finding fails.
 run_vg() {
 	what=$1
 	shift
-	timeout 600 valgrind -q --error-exitcode=99 --suppressions="$ROOT/tests/valgrind.supp" --leak-check=full \
+	timeout 600 valgrind -q --error-exitcode=99 --suppressions="$ROOT/tests/valgrind.supp" $VG_MALLOC --leak-check=full \
 		--errors-for-leak-kinds=definite,indirect --show-leak-kinds=definite,indirect \
 		--track-origins=yes --num-callers=30 "$TOIVO" "$@" > "$T/out" 2> "$T/err"
 	rc=$?
@@ -36,7 +41,7 @@ check "valgrind: the course was written" test -f "$T/public/fi/index.html"
 # A failed build takes the other paths (errors, abort of the stage).
 new_site "$T/s"
 printf -- '---\ntitle: "Toka"\nweight: abc\n---\n' > "$T/s/content/mod/toka.fi.md"
-timeout 600 valgrind -q --error-exitcode=99 --suppressions="$ROOT/tests/valgrind.supp" --leak-check=full --errors-for-leak-kinds=definite,indirect \
+timeout 600 valgrind -q --error-exitcode=99 --suppressions="$ROOT/tests/valgrind.supp" $VG_MALLOC --leak-check=full --errors-for-leak-kinds=definite,indirect \
 	"$TOIVO" build -s "$T/s" -o "$T/p2" > "$T/out" 2> "$T/err"
 rc=$?
 [ "$rc" = 1 ] && ! grep -q '^==[0-9]*==' "$T/err" && ok "valgrind: a failed build is clean too" ||
@@ -51,7 +56,7 @@ if command -v curl >/dev/null 2>&1; then
 	port=$(free_port)
 	U=http://127.0.0.1:$port
 	# --foreground: SIGINT reaches serve once (see t_serve_script.sh).
-	timeout --foreground 600 valgrind -q --error-exitcode=99 --suppressions="$ROOT/tests/valgrind.supp" \
+	timeout --foreground 600 valgrind -q --error-exitcode=99 --suppressions="$ROOT/tests/valgrind.supp" $VG_MALLOC \
 		--leak-check=full --errors-for-leak-kinds=definite,indirect --show-leak-kinds=definite,indirect \
 		--num-callers=30 "$TOIVO" serve -s "$S" -o "$T/serve-out" --port "$port" > "$T/out" 2> "$T/serve.err" &
 	pid=$!

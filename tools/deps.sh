@@ -5,6 +5,8 @@
 pkgs="pkg-config libcmark-gfm-dev libcmark-gfm-extensions-dev liblua5.4-dev libgit2-dev libyaml-dev libmicrohttpd-dev libjansson-dev"
 # search: Voikko and its Finnish dictionary, Snowball stemmers
 pkgs="$pkgs libvoikko-dev voikko-fi libstemmer-dev"
+# the release build's allocator (see docs/hacking.md, "Memory")
+pkgs="$pkgs libjemalloc-dev"
 [ -n "$TOIVO_EXTRA_PKGS" ] && pkgs="$pkgs $TOIVO_EXTRA_PKGS"
 missing=""
 for p in $pkgs; do
