@@ -73,7 +73,7 @@ site: $(B)/toivo
 
 # What the tests drive for real: git repositories, HTTP, PDF engines and
 # poppler to read the PDFs back.
-TEST_PKGS := git curl python3 chromium weasyprint poppler-utils nodejs valgrind qpdf
+TEST_PKGS := git curl python3 chromium weasyprint poppler-utils nodejs valgrind qpdf chromium-headless-shell
 
 test-deps: $(B)/.deps-ok
 	@TOIVO_EXTRA_PKGS="$(TEST_PKGS)" sh tools/deps.sh

@@ -62,7 +62,11 @@ static char *S_find_exe(const char *var, const char *const *names)
 
 int pdf_tools_find(struct pdf_tools *t, enum pdf_engine engine)
 {
-	static const char *const chromium[] = { "chromium", "chromium-browser", NULL };
+	/* Chromium's headless shell first: the same engine and the same
+	 * PDFs, without the full browser's windows, compositor and one
+	 * print-compositor process per print (measured on the bundled
+	 * course's 20 PDFs: 10 s of CPU instead of 20 s). */
+	static const char *const chromium[] = { "chromium-headless-shell", "chromium", "chromium-browser", NULL };
 	static const char *const weasy[] = { "weasyprint", NULL };
 	static const char *const poppler[] = { "pdftohtml", NULL };
 	memset(t, 0, sizeof *t);
@@ -71,7 +75,7 @@ int pdf_tools_find(struct pdf_tools *t, enum pdf_engine engine)
 	if (engine == PDF_CHROMIUM) {
 		t->engine_path = S_find_exe("TOIVO_CHROMIUM", chromium);
 		if (!t->engine_path) {
-			diag_error("toivo pdf", 0, 0, "Chromium is not installed (no 'chromium' on PATH%s); install it with: apt-get install chromium (or use --engine weasyprint)",
+			diag_error("toivo pdf", 0, 0, "Chromium is not installed (no 'chromium-headless-shell' or 'chromium' on PATH%s); install it with: apt-get install chromium-headless-shell (or use --engine weasyprint)",
 				   getenv("TOIVO_CHROMIUM") && *getenv("TOIVO_CHROMIUM") ? ", and TOIVO_CHROMIUM is not a program" : "");
 			r = -1;
 		}

@@ -253,6 +253,7 @@ d = sys.argv[1]
 print(max((e["html"] for e in json.load(open(os.path.join(d, "print.json")))), key=lambda h: os.path.getsize(os.path.join(d, h))))' "$P/html")
 	chromium=$(command -v chromium || command -v chromium-browser)
 	results=$DIR/results-pdf
+	shell=$(command -v chromium-headless-shell || true)
 	: > "$results"
 	cold() {
 		prof=$(mktemp -d "$P/prof.XXXXXX")
@@ -260,6 +261,15 @@ print(max((e["html"] for e in json.load(open(os.path.join(d, "print.json")))), k
 			--disable-background-networking --disable-component-update --disable-sync \
 			--no-pdf-header-footer --user-data-dir="$prof" --print-to-pdf="$P/cold.pdf" "file://$P/html/$big"
 		rm -rf "$prof"
+		# toivo pdf drives the headless shell when it is installed: one
+		# cold print with it too, to show what the browser alone gains.
+		if [ -n "$shell" ]; then
+			prof=$(mktemp -d "$P/prof.XXXXXX")
+			timed chromium-shell "$shell" --headless --no-sandbox --disable-gpu --no-first-run \
+				--disable-background-networking --disable-component-update --disable-sync \
+				--no-pdf-header-footer --user-data-dir="$prof" --print-to-pdf="$P/cold.pdf" "file://$P/html/$big"
+			rm -rf "$prof"
+		fi
 	}
 	i=0
 	while [ $i -lt "${BENCH_PDF:-3}" ]; do
@@ -279,13 +289,15 @@ print(max((e["html"] for e in json.load(open(os.path.join(d, "print.json")))), k
 	cw=$(median chromium 2)
 	echo
 	echo "toivo pdf: the bundled course, $docs print PDFs and $decks slide-deck PDFs; one cold Chromium print of $big ($(du -k "$P/html/$big" | cut -f1) kB); median of ${BENCH_PDF:-3}"
+	echo "(toivo pdf drives ${TOIVO_CHROMIUM:-${shell:-chromium}}; the ratio is to the full browser's cold print)"
 	printf '%-28s %9s %12s %10s %14s\n' run "wall s" "user+sys s" "peak MB" "/ one Chromium"
-	for t in chromium toivo-pdf toivo-pdf-again ${BENCH_PDF_BASE:+toivo-pdf-base}; do
+	for t in chromium ${shell:+chromium-shell} toivo-pdf toivo-pdf-again ${BENCH_PDF_BASE:+toivo-pdf-base}; do
 		w=$(median $t 2)
 		cpu=$(median $t 3)
 		kb=$(peak $t)
 		label=$t
 		[ $t = chromium ] && label="chromium, one page (cold)"
+		[ $t = chromium-shell ] && label="headless shell, one (cold)"
 		[ $t = toivo-pdf ] && label="toivo pdf, all (cold cache)"
 		[ $t = toivo-pdf-again ] && label="toivo pdf, nothing changed"
 		[ $t = toivo-pdf-base ] && label="BENCH_PDF_BASE, all (cold)"

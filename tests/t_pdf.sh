@@ -6,13 +6,14 @@
 # that never finishes loading named while the rest are written; SIGINT
 # leaving nothing behind; requests outside the output blocked; slide decks;
 # WeasyPrint; a missing engine; a failed run leaves OUT as it was.  Needs
-# the Debian packages chromium, weasyprint, poppler-utils and qpdf: a
+# the Debian packages chromium, chromium-headless-shell, weasyprint,
+# poppler-utils and qpdf: a
 # missing one is a failure, not a skip.
 . "$(dirname "$0")/lib.sh"
 
-for tool in chromium weasyprint pdfinfo pdftotext pdftohtml qpdf; do
+for tool in chromium chromium-headless-shell weasyprint pdfinfo pdftotext pdftohtml qpdf; do
 	command -v "$tool" >/dev/null 2>&1 && ok "$tool is installed" ||
-		nok "$tool is installed" "apt-get install -y chromium weasyprint poppler-utils qpdf"
+		nok "$tool is installed" "apt-get install -y chromium chromium-headless-shell weasyprint poppler-utils qpdf"
 done
 
 # pdf_run ARGS...: toivo pdf with a longer time limit than run_toivo.
@@ -339,6 +340,27 @@ if [ -n "$wp" ] && pdfinfo "$wp" > "$T/info" 2>&1; then
 	pdftotext "$wp" - | grep -q 'Toivon löytäminen' && ok "weasyprint: lesson text" || nok "weasyprint: lesson text"
 else
 	nok "weasyprint: a module PDF" "$(find "$T/w2" -name '*.pdf')"
+fi
+
+# --- the headless shell or the full browser ----------------------------------
+# toivo pdf takes chromium-headless-shell when it is on PATH, else chromium:
+# the same engine, and the same PDF from either.
+pdf_run -s "$W" -o "$T/w3"
+r1=$rc
+PDF_ENV=TOIVO_CHROMIUM=$(command -v chromium) pdf_run -s "$W" -o "$T/w4"
+[ "$r1" = 0 ] && [ "$rc" = 0 ] && ok "toivo pdf with the headless shell and with the full browser" ||
+	nok "toivo pdf with the headless shell and with the full browser" "exit $r1 and $rc; $(cat "$T/err")"
+p3=$(find "$T/w3" -path '*/fi/*/print/*.pdf' | head -1)
+p4=${p3:+$T/w4${p3#"$T/w3"}}
+if [ -n "$p3" ] && [ -s "$p4" ]; then
+	pdftotext -layout "$p3" "$T/p3.txt"
+	pdftotext -layout "$p4" "$T/p4.txt"
+	grep -q 'Toivon löytäminen' "$T/p3.txt" && cmp -s "$T/p3.txt" "$T/p4.txt" &&
+		ok "headless shell and full browser: the same pages and text" ||
+		nok "headless shell and full browser: the same pages and text" "$(diff "$T/p3.txt" "$T/p4.txt" | head -20)"
+	pdfinfo "$p4" | grep -q '^Tagged: *yes' && ok "full browser: a tagged PDF" || nok "full browser: a tagged PDF"
+else
+	nok "headless shell and full browser: a module PDF each" "$(find "$T/w3" "$T/w4" -name '*.pdf')"
 fi
 
 # --- a missing engine, a failed run -------------------------------------------
