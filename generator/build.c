@@ -81,6 +81,10 @@ static void S_write_page_ctx(struct build *b, const struct page *p, struct value
 {
 	const struct tpl *t = render_layout(&b->env, render_layout_name(p));
 	struct buf out = BUF_INIT;
+	/* The page's content and room for the layout around it, at once:
+	 * growing a page a doubling at a time copied it a dozen times. */
+	const struct value *content = value_get(value_get(ctx, "page"), "content");
+	buf_grow(&out, (content && content->kind == V_STR ? content->u.str.len : 0) + 32768);
 	if (t && tpl_render(&out, t, ctx) == 0) {
 		char *rel = xasprintf("%sindex.html", p->path);
 		output_write(&b->out, rel, out.data, out.len, p->src);

@@ -121,12 +121,14 @@ static void S_localize(struct buf *out, const char *html, const struct site *s, 
 void markdown_html(struct buf *out, const struct markdown_job *job, cmark_node *node, int opts,
 		   cmark_llist *exts)
 {
-	char *html = cmark_render_html_with_mem(node, opts, exts, cmark_get_default_mem_allocator());
+	/* In the page's arena (markdown_render is always around this): the
+	 * renderer's buffer grows in place there instead of being copied at
+	 * every realloc, and goes with the page. */
+	char *html = cmark_render_html_with_mem(node, opts, exts, &cmark_arena_mem);
 	if (job->fixed_strings)
 		S_localize(out, html, job->site, job->page->lang);
 	else
 		buf_puts(out, html);
-	free(html);
 }
 
 char *markdown_simple(const char *md, size_t len, const struct site *s, int lang)

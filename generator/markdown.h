@@ -49,7 +49,8 @@ void markdown_init(void);
 int markdown_render(struct buf *out, struct markdown_job *job);
 /* Renders node as HTML into out, with the strings cmark-gfm writes in
  * English (footnote labels, the note on left-out raw HTML) in the page's
- * language (i18n/LANG.yaml); for render_tree callbacks. */
+ * language (i18n/LANG.yaml); for render_tree callbacks, which run inside
+ * markdown_render (the HTML is made in its cmark arena). */
 void markdown_html(struct buf *out, const struct markdown_job *job, struct cmark_node *node, int opts,
 		   struct _cmark_llist *exts);
 /* Plain Markdown to HTML (for toivo.markdown), rendered like the site's

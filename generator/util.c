@@ -37,7 +37,10 @@ int file_read_fd(char **out, size_t *len, int fd)
 		errno = S_ISDIR(st.st_mode) ? EISDIR : FILE_ENOTREG;
 		return -1;
 	}
-	size_t cap = st.st_size > 0 ? (size_t)st.st_size + 1 : 4096;
+	/* Room for the file, its NUL and one byte more: the read that finds
+	 * the end then needs no bigger buffer (a file that grows meanwhile
+	 * still does). */
+	size_t cap = st.st_size > 0 ? (size_t)st.st_size + 2 : 4096;
 	char *data = xmalloc(cap);
 	size_t n = 0;
 	for (;;) {
