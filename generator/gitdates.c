@@ -10,6 +10,7 @@
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "diag.h"
 #include "gitdates.h"
@@ -101,12 +102,40 @@ static git_repository *S_open(const char *root, char **prefix)
 	return repo;
 }
 
+/* Whether a .git (a folder, or a file naming one) is in root or a folder
+ * above it: when none is, no repository can have the site in its work
+ * tree, and libgit2 is not started (its start reads the system's TLS
+ * certificates, 15-20 ms a build). */
+static bool S_maybe_repo(const char *root)
+{
+	char *dir = realpath(root, NULL);
+	if (!dir)
+		return true;    /* cannot tell: libgit2 looks */
+	bool found = false;
+	for (;;) {
+		char *dot = path_join(dir, ".git");
+		struct stat st;
+		found = lstat(dot, &st) == 0;
+		free(dot);
+		if (found || !strcmp(dir, "/"))
+			break;
+		char *slash = strrchr(dir, '/');
+		if (!slash)
+			break;
+		slash[slash == dir] = '\0';    /* "/a" -> "/", "/a/b" -> "/a" */
+	}
+	free(dir);
+	return found;
+}
+
 void gitdates_apply(struct site *s)
 {
 	git_repository *repo = NULL;
 	git_revwalk *rw = NULL;
 	char *prefix = NULL, *spec = NULL;
 	struct walk w = { .site = s };
+	if (!S_maybe_repo(s->root))
+		return;
 	git_libgit2_init();
 	repo = S_open(s->root, &prefix);
 	if (!repo)

@@ -28,6 +28,21 @@ check "machine-readable date in <time>" grep -q 'datetime="2026-03-02"' "$P/fi/m
 check "sitemap lastmod is the commit date" grep -q '<lastmod>2026-03-02</lastmod>' "$P/sitemap.xml"
 check "how to cite names the permalink" grep -q 'https://example.org/t/en/module/first/' "$P/en/module/first/index.html"
 
+# A site two folders down in a repository: the .git is found above it.
+R=$T/repo
+mkdir -p "$R/docs"
+new_site "$R/docs/kurssi"
+gitinit "$R"
+(cd "$R" && commit_at "2026-04-09T12:00:00Z" "nested")
+run_toivo build -s "$R/docs/kurssi"
+check "a site in a folder of a repository takes its dates from git" grep -q '9\.4\.2026' "$R/docs/kurssi/public/fi/mod/eka/index.html"
+# No repository anywhere above: the files' times.
+N=$T/norepo
+new_site "$N"
+touch -d '2026-01-15 12:00:00' "$N/content/mod/eka.fi.md"
+run_toivo build -s "$N"
+check "a site in no repository takes its dates from the files" grep -q '15\.1\.2026' "$N/public/fi/mod/eka/index.html"
+
 # An uncommitted change keeps the file's own modification time.
 printf '\nMuutos.\n' >> "$S/content/mod/toka.fi.md"
 touch -d '2026-05-07 12:00:00' "$S/content/mod/toka.fi.md"
