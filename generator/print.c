@@ -65,7 +65,9 @@ static void S_url(struct buf *out, const struct doc *d, const char *from, const 
 		  const char *u, size_t n)
 {
 	if (n && u[0] == '#') {
-		buf_printf(out, "#%s-", prefix);
+		buf_putc(out, '#');
+		buf_puts(out, prefix);
+		buf_putc(out, '-');
 		buf_add(out, u + 1, n - 1);
 		return;
 	}
@@ -76,9 +78,11 @@ static void S_url(struct buf *out, const struct doc *d, const char *from, const 
 	size_t k = 0;
 	while (k < n && u[k] != '#' && u[k] != '?')
 		k++;
-	char *joined = xasprintf("%s%.*s", from, (int)k, u);
-	char *target = path_normalize(joined);
-	free(joined);
+	struct buf joined = BUF_INIT;
+	buf_puts(&joined, from);
+	buf_add(&joined, u, k);
+	char *target = path_normalize(joined.data);
+	buf_free(&joined);
 	if (!target) {
 		buf_add(out, u, n);
 		return;
@@ -91,10 +95,12 @@ static void S_url(struct buf *out, const struct doc *d, const char *from, const 
 		dirp = xstrdup(target);
 	const char *id = dirp ? hmap_get(&d->ids, dirp) : NULL;
 	if (id) {
-		if (k < n && u[k] == '#')
-			buf_printf(out, "#%s-%.*s", id, (int)(n - k - 1), u + k + 1);
-		else
-			buf_printf(out, "#%s", id);
+		buf_putc(out, '#');
+		buf_puts(out, id);
+		if (k < n && u[k] == '#') {
+			buf_putc(out, '-');
+			buf_add(out, u + k + 1, n - k - 1);
+		}
 	} else {
 		char *r = site_rel_file(d->dir, target);
 		buf_puts(out, r);
@@ -113,8 +119,11 @@ static void S_idlist(struct buf *out, const char *prefix, const char *v, size_t 
 		size_t j = i;
 		while (j < n && v[j] != ' ')
 			j++;
-		if (j > i)
-			buf_printf(out, "%s-%.*s", prefix, (int)(j - i), v + i);
+		if (j > i) {
+			buf_puts(out, prefix);
+			buf_putc(out, '-');
+			buf_add(out, v + i, j - i);
+		}
 		if (j < n)
 			buf_putc(out, ' ');
 		i = j + 1;
@@ -125,6 +134,8 @@ static void S_idlist(struct buf *out, const char *prefix, const char *v, size_t 
  * style, a fill's value): what is before them goes out from *copy on. */
 static void S_urls(struct buf *out, const char **copy, const char *prefix, const char *s, const char *end)
 {
+	if (!prefix)
+		return;         /* the page has none */
 	for (const char *u = memchr(s, '(', (size_t)(end - s)); u; u = memchr(u, '(', (size_t)(end - u))) {
 		if (u - s < 3 || end - u < 2 || memcmp(u - 3, "url(#", 5)) {
 			u++;
@@ -142,23 +153,29 @@ static void S_urls(struct buf *out, const char **copy, const char *prefix, const
 static void S_rewrite(struct buf *out, const struct doc *d, const struct page *p,
 		      const char *prefix, int shift, const char *html)
 {
+#define ATTR(name, kind) { name, sizeof name - 1, kind }
 	static const struct {
 		const char *name;
+		size_t len;
 		int kind;       /* 0 url, 1 id, 2 id list */
 	} attrs[] = {
-		{ " href=\"", 0 }, { " src=\"", 0 }, { " id=\"", 1 }, { " for=\"", 1 },
-		{ " aria-labelledby=\"", 2 }, { " aria-describedby=\"", 2 },
+		ATTR(" href=\"", 0), ATTR(" src=\"", 0), ATTR(" id=\"", 1), ATTR(" for=\"", 1),
+		ATTR(" aria-labelledby=\"", 2), ATTR(" aria-describedby=\"", 2),
 	};
+#undef ATTR
 	/* Bytes [copy, s) are kept as they are, appended in one piece when
 	 * something is rewritten: most of a page is text that only passes.
 	 * Attributes are looked for inside tags only, outside quoted values. */
 	const char *s = html, *copy = html;
+	/* Only a page that holds "url(#" (an inline SVG's fills) is searched
+	 * for it, tag by tag. */
+	const char *url_prefix = strstr(html, "url(#") ? prefix : NULL;
 	for (;;) {
 		/* Text up to the next tag: only "url(#" (an SVG <style>)
 		 * changes in it. */
 		const char *lt = strchr(s, '<');
 		const char *tend = lt ? lt : s + strlen(s);
-		S_urls(out, &copy, prefix, s, tend);
+		S_urls(out, &copy, url_prefix, s, tend);
 		if (!lt)
 			break;
 		s = lt;
@@ -179,7 +196,7 @@ static void S_rewrite(struct buf *out, const struct doc *d, const struct page *p
 		for (;;) {
 			/* Unquoted words (fill=url(#id)) up to a space, a quote or the end. */
 			const char *stop = s + strcspn(s, " >\"'");
-			S_urls(out, &copy, prefix, s, stop);
+			S_urls(out, &copy, url_prefix, s, stop);
 			s = stop;
 			if (!*s || *s == '>')
 				break;
@@ -187,7 +204,7 @@ static void S_rewrite(struct buf *out, const struct doc *d, const struct page *p
 				/* A value no rule below rewrites: only its url(#s. */
 				const char *q = strchr(s + 1, *s);
 				const char *qend = q ? q : s + strlen(s);
-				S_urls(out, &copy, prefix, s + 1, qend);
+				S_urls(out, &copy, url_prefix, s + 1, qend);
 				s = *qend ? qend + 1 : qend;
 				continue;
 			}
@@ -195,14 +212,13 @@ static void S_rewrite(struct buf *out, const struct doc *d, const struct page *p
 			size_t a = sizeof attrs / sizeof attrs[0];
 			if (s[1] == 'h' || s[1] == 's' || s[1] == 'i' || s[1] == 'f' || s[1] == 'a')
 				for (a = 0; a < sizeof attrs / sizeof attrs[0]; a++)
-					if (!strncmp(s, attrs[a].name, strlen(attrs[a].name)))
+					if (!strncmp(s, attrs[a].name, attrs[a].len))
 						break;
 			if (a == sizeof attrs / sizeof attrs[0]) {
 				s++;
 				continue;
 			}
-			size_t nl = strlen(attrs[a].name);
-			const char *v = s + nl;
+			const char *v = s + attrs[a].len;
 			const char *e = strchr(v, '"');
 			if (!e) {
 				s += strlen(s);
