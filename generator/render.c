@@ -115,6 +115,10 @@ int render_env_init(struct render_env *env, struct site *s, bool serve)
 		value_set_str(v, "lang", s->langs[k].code);
 		env->site_val[k] = value_borrow(v);
 		env->strings[k] = value_borrow(value_copy(s->langs[k].strings));
+		/* The build's date is the same on every page of a language. */
+		struct value *bv = value_map();
+		value_set(bv, "date", render_date(env->build_time, s->langs[k].code));
+		env->build_val[k] = value_borrow(bv);
 		/* The site's picture for sharing, once per language (its copy
 		 * sits beside each language's pages). */
 		env->og_image[k] = og_image_url(s, value_get(s->config, "image"), "", k, s->config_path);
@@ -136,6 +140,10 @@ void render_env_free(struct render_env *env)
 		if (env->strings[k]) {
 			env->strings[k]->borrowed = false;
 			value_free(env->strings[k]);
+		}
+		if (env->build_val[k]) {
+			env->build_val[k]->borrowed = false;
+			value_free(env->build_val[k]);
 		}
 		free(env->og_image[k]);
 	}
@@ -623,8 +631,7 @@ struct value *render_context(const struct render_env *env, const struct page *p,
 	value_set(c, "cite", S_cite(s, p, perma));
 	/* params belongs to the page map now; og reads it as the hooks left it. */
 	value_set(c, "og", og_context(s, p, params, env->og_image[p->lang], env->og_image_alt[p->lang]));
-	value_set(c, "build", value_map());
-	value_set(value_get(c, "build"), "date", render_date(env->build_time, lang));
+	value_set(c, "build", env->build_val[p->lang]);
 	value_set_bool(c, "serve", env->serve);
 	free(perma);
 	return c;

@@ -20,6 +20,7 @@ struct render_env {
 	struct hmap layouts;            /* layout name -> const struct tpl * */
 	struct value *site_val[SITE_MAX_LANGS];  /* "site" map per language, shared */
 	struct value *strings[SITE_MAX_LANGS];   /* "t" map per language, shared */
+	struct value *build_val[SITE_MAX_LANGS]; /* "build" ({date}) per language, shared */
 	char *og_image[SITE_MAX_LANGS];          /* site.yaml image: as a URL, or NULL */
 	const char *og_image_alt[SITE_MAX_LANGS];   /* its image_alt, borrowed */
 	struct value *hook_site;        /* block.site for hooks */
