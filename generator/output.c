@@ -489,6 +489,8 @@ static bool S_same_file(const struct output *o, const char *srel, const char *fu
 	return same;
 }
 
+#define OUTPUT_STREAM_BUF (256 * 1024)
+
 int output_write_with(struct output *o, const char *rel, const char *who,
 		      int (*fill)(void *ud, FILE *f), void *ud)
 {
@@ -513,6 +515,12 @@ int output_write_with(struct output *o, const char *rel, const char *who,
 	FILE *f = fd < 0 ? NULL : fdopen(fd, "w");
 	if (!f && fd >= 0)
 		close(fd);
+	/* A print document is written a page at a time: with stdio's 4 KB
+	 * buffer every page was a write(2) of its own, two with the layout
+	 * between them. */
+	char *vbuf = f ? malloc(OUTPUT_STREAM_BUF) : NULL;
+	if (vbuf)
+		setvbuf(f, vbuf, _IOFBF, OUTPUT_STREAM_BUF);
 	int r = -1;
 	if (!f) {
 		diag_error(who, 0, 0, "cannot write %s: %s; check its permissions and the free space", full, strerror(errno));
@@ -525,6 +533,7 @@ int output_write_with(struct output *o, const char *rel, const char *who,
 			r = -1;
 		}
 	}
+	free(vbuf);     /* after fclose, which flushed it */
 	if (r < 0) {
 		unlink(full);
 	} else {

@@ -223,7 +223,8 @@ static struct page *S_read_page(bool *draft, const struct site *s, const char *d
 	char *text = NULL;
 	size_t len;
 	struct page *p = NULL;
-	if (vfs_read(&text, &len, full) < 0) {
+	struct stat st;
+	if (vfs_read_stat(&text, &len, &st, full) < 0) {
 		diag_error(rel, 0, 0, "cannot read: %s", file_strerror(errno));
 		goto out;
 	}
@@ -258,8 +259,7 @@ static struct page *S_read_page(bool *draft, const struct site *s, const char *d
 	p->body_len = len - off;
 	p->body_line = body_line;
 	p->src_size = len;
-	struct stat st;
-	if (stat(full, &st) == 0) {
+	if (st.st_mode) {
 		p->updated = srcdate_clamp(st.st_mtime);
 		p->src_mtime = st.st_mtim;
 	}
@@ -700,10 +700,10 @@ int site_page_body(const struct site *s, struct page *p)
 	char *text = NULL;
 	size_t len = 0;
 	struct stat st;
-	int r = vfs_read(&text, &len, full);
+	int r = vfs_read_stat(&text, &len, &st, full);
 	if (r < 0) {
 		diag_error(p->src, 0, 0, "cannot read: %s", file_strerror(errno));
-	} else if (len != p->src_size || stat(full, &st) < 0 ||
+	} else if (len != p->src_size || !st.st_mode ||
 		   st.st_mtim.tv_sec != p->src_mtime.tv_sec || st.st_mtim.tv_nsec != p->src_mtime.tv_nsec) {
 		diag_error(p->src, 0, 0, "changed while the site was being built; build again");
 		r = -1;

@@ -88,7 +88,7 @@ static int S_open_below(const char *rel)
 	return fd;
 }
 
-int vfs_read(char **out, size_t *len, const char *path)
+int vfs_read_stat(char **out, size_t *len, struct stat *st, const char *path)
 {
 	if (str_starts_with(path, BUILTIN)) {
 		const struct embed_file *f = embed_find(path + strlen(BUILTIN));
@@ -99,15 +99,20 @@ int vfs_read(char **out, size_t *len, const char *path)
 		*out = xstrndup((const char *)f->data, f->len);
 		if (len)
 			*len = f->len;
+		if (st)
+			memset(st, 0, sizeof *st);
 		return 0;
 	}
 	const char *rel = S_root_fd >= 0 ? S_below(path) : NULL;
-	if (!rel)
-		return file_read(out, len, path);
-	int fd = S_open_below(rel);
+	int fd = rel ? S_open_below(rel) : open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
 	if (fd < 0)
 		return -1;
-	return file_read_fd(out, len, fd);
+	return file_read_fd_stat(out, len, st, fd);
+}
+
+int vfs_read(char **out, size_t *len, const char *path)
+{
+	return vfs_read_stat(out, len, NULL, path);
 }
 
 bool vfs_exists(const char *path)

@@ -13,6 +13,10 @@ void vfs_set_root(const char *root);
  * FILE_ENOTREG for a FIFO, device or socket, EXDEV for a path below the
  * site root that leads out of it: see file_strerror). */
 int vfs_read(char **out, size_t *len, const char *path);
+/* vfs_read that also fills *st with the file's status as it was read
+ * (zeroed for a built-in file). */
+struct stat;
+int vfs_read_stat(char **out, size_t *len, struct stat *st, const char *path);
 bool vfs_exists(const char *path);
 /* Calls fn for every file under the folder dir (on disk or built in), with
  * the path relative to dir; in byte order. */
