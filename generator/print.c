@@ -443,11 +443,15 @@ struct doc_item {
 	struct value *made;     /* its manifest entries (a list) */
 };
 
+struct doc_order {
+	size_t size, i;
+};
+
 struct docs {
 	const struct print_ctx *pc;
 	struct doc_item *it;
 	size_t n, cap;
-	size_t *order;          /* the items to make, largest first */
+	struct doc_order *order; /* the items to make, largest first */
 };
 
 static void S_doc(void *ud, size_t i, int worker)
@@ -455,7 +459,7 @@ static void S_doc(void *ud, size_t i, int worker)
 	(void)worker;
 	struct docs *ds = ud;
 	const struct print_ctx *pc = ds->pc;
-	struct doc_item *it = &ds->it[ds->order[i]];
+	struct doc_item *it = &ds->it[ds->order[i].i];
 	const struct page *p = it->p;
 	char *dir = xasprintf("%sprint/", p->path);
 	struct print_job j;
@@ -509,10 +513,6 @@ static size_t S_doc_size(const struct doc_item *it)
 	return n;
 }
 
-struct doc_order {
-	size_t size, i;
-};
-
 /* Larger first, then in the order they were added. */
 static int S_cmp_size(const void *a, const void *b)
 {
@@ -552,15 +552,11 @@ void print_pages(const struct print_ctx *pc)
 	/* The documents at once, one per worker, the largest first (a
 	 * language's course holds all its pages: begun last, it would
 	 * leave the other workers idle); the manifest in the order above. */
-	struct doc_order *by = xmalloc((ds.n + 1) * sizeof *by);
-	for (size_t i = 0; i < ds.n; i++)
-		by[i] = (struct doc_order){ S_doc_size(&ds.it[i]), i };
-	if (ds.n)
-		qsort(by, ds.n, sizeof *by, S_cmp_size);
 	ds.order = xmalloc((ds.n + 1) * sizeof *ds.order);
 	for (size_t i = 0; i < ds.n; i++)
-		ds.order[i] = by[i].i;
-	free(by);
+		ds.order[i] = (struct doc_order){ S_doc_size(&ds.it[i]), i };
+	if (ds.n)
+		qsort(ds.order, ds.n, sizeof *ds.order, S_cmp_size);
 	int jobs = pc->jobs > 0 ? pc->jobs : 1;
 	pool_run(ds.n, jobs, S_doc, &ds);
 	free(ds.order);

@@ -16,11 +16,16 @@
 
 int file_read(char **out, size_t *len, const char *path)
 {
+	return file_read_stat(out, len, NULL, path);
+}
+
+int file_read_stat(char **out, size_t *len, struct stat *st, const char *path)
+{
 	/* O_NONBLOCK: opening a FIFO without a writer must not wait. */
 	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
 	if (fd < 0)
 		return -1;
-	return file_read_fd(out, len, fd);
+	return file_read_fd_stat(out, len, st, fd);
 }
 
 int file_read_fd(char **out, size_t *len, int fd)

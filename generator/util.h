@@ -17,8 +17,10 @@ int file_read(char **out, size_t *len, const char *path);
 /* The same from an open file descriptor, which it closes.  A FIFO, device
  * or socket is refused with errno FILE_ENOTREG, a folder with EISDIR. */
 int file_read_fd(char **out, size_t *len, int fd);
-/* file_read_fd that also gives the file's fstat (st may be NULL). */
+/* The same two that also give the file's status as it was when read
+ * through (st may be NULL). */
 struct stat;
+int file_read_stat(char **out, size_t *len, struct stat *st, const char *path);
 int file_read_fd_stat(char **out, size_t *len, struct stat *st, int fd);
 #define FILE_ENOTREG EMEDIUMTYPE
 /* strerror(err), with what to do for FILE_ENOTREG and EXDEV (a path that

@@ -104,7 +104,9 @@ int vfs_read_stat(char **out, size_t *len, struct stat *st, const char *path)
 		return 0;
 	}
 	const char *rel = S_root_fd >= 0 ? S_below(path) : NULL;
-	int fd = rel ? S_open_below(rel) : open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
+	if (!rel)
+		return file_read_stat(out, len, st, path);
+	int fd = S_open_below(rel);
 	if (fd < 0)
 		return -1;
 	return file_read_fd_stat(out, len, st, fd);
