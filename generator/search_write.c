@@ -97,15 +97,33 @@ static void S_analyse_new(struct lang_index *li)
 	buf_free(&terms);
 }
 
-static int S_cmp_score(const void *a, const void *b)
+/* Keeps the max best-scored of the n postings ps (n > max), in their
+ * order (by page): all that score above the max-th best, and of those
+ * that tie with it the first.  The max-th best score is found in two
+ * passes of 256 counts each, its high byte then its low byte, so a list
+ * costs its length, not a sort of it.  Returns max. */
+static size_t S_keep_best(struct posting *ps, size_t n, size_t max)
 {
-	const struct posting *x = a, *y = b;
-	return (int)y->tf - (int)x->tf;
-}
-static int S_cmp_page(const void *a, const void *b)
-{
-	const struct posting *x = a, *y = b;
-	return x->page < y->page ? -1 : x->page > y->page;
+	size_t count[256] = { 0 };
+	for (size_t k = 0; k < n; k++)
+		count[ps[k].tf >> 8]++;
+	size_t above = 0;
+	unsigned hi = 255;
+	while (above + count[hi] < max)
+		above += count[hi--];
+	memset(count, 0, sizeof count);
+	for (size_t k = 0; k < n; k++)
+		if (ps[k].tf >> 8 == hi)
+			count[ps[k].tf & 255]++;
+	unsigned lo = 255;
+	while (above + count[lo] < max)
+		above += count[lo--];
+	uint16_t cut = (uint16_t)(hi << 8 | lo);
+	size_t ties = max - above, m = 0;
+	for (size_t k = 0; k < n; k++)
+		if (ps[k].tf > cut || (ps[k].tf == cut && ties && ties--))
+			ps[m++] = ps[k];
+	return m;
 }
 static int S_cmp_entry(const void *a, const void *b)
 {
@@ -203,11 +221,8 @@ static void S_postings(struct lang_write *lw, size_t n_docs)
 			double sc = idf * tf * (BM25_K1 + 1) / (tf + norm[ps[k].page]) * SCORE_SCALE;
 			ps[k].tf = (uint16_t)(sc < 1 ? 1 : sc > 65535 ? 65535 : sc + 0.5);
 		}
-		if (df > SEARCH_MAX_POSTINGS) {
-			qsort(ps, df, sizeof *ps, S_cmp_score);
-			lw->post_n[t] = SEARCH_MAX_POSTINGS;
-			qsort(ps, SEARCH_MAX_POSTINGS, sizeof *ps, S_cmp_page);
-		}
+		if (df > SEARCH_MAX_POSTINGS)
+			lw->post_n[t] = (uint32_t)S_keep_best(ps, df, SEARCH_MAX_POSTINGS);
 	}
 	free(norm);
 }
