@@ -224,6 +224,7 @@ void search_free(struct search *ix)
 		ix->pool = pw->next;
 		search_strset_free(&pw->set);
 		free(pw->w);
+		free(pw->by_stripe);
 		buf_free(&pw->low);
 		free(pw);
 	}
@@ -457,16 +458,28 @@ struct search_doc *search_page(struct search *ix, const struct page *p, struct p
 	d->n_hit = pw.set.n;
 	d->hit = xmalloc((d->n_hit + 1) * sizeof *d->hit);
 	struct lang_index *li = &ix->lang[p->lang];
-	for (size_t k = 0; k < pw.set.n; k++) {
-		const char *w = search_str(&pw.set, (uint32_t)k);
-		size_t wl = search_strlen(&pw.set, (uint32_t)k);
-		uint32_t h = pw.set.hash[k];
-		unsigned s = h >> (32 - FORM_STRIPE_BITS);
+	/* A stripe at a time, its lock taken once for all of the page's
+	 * words in it (in their order, as one at a time would add them). */
+	uint32_t at_s[FORM_STRIPES + 1] = { 0 };
+	for (size_t k = 0; k < pw.set.n; k++)
+		at_s[(pw.set.hash[k] >> (32 - FORM_STRIPE_BITS)) + 1]++;
+	for (unsigned s = 0; s < FORM_STRIPES; s++)
+		at_s[s + 1] += at_s[s];
+	pw.by_stripe = xgrow(pw.by_stripe, &pw.cap_by_stripe, pw.set.n + 1, sizeof *pw.by_stripe);
+	for (size_t k = 0; k < pw.set.n; k++)
+		pw.by_stripe[at_s[pw.set.hash[k] >> (32 - FORM_STRIPE_BITS)]++] = (uint32_t)k;
+	for (unsigned s = 0, i = 0; s < FORM_STRIPES; s++) {
+		if (i == at_s[s])
+			continue;
 		struct form_stripe *st = &li->stripe[s];
 		pthread_mutex_lock(&st->lock);
-		uint32_t f = search_intern(&st->forms, w, wl, h);
+		for (; i < at_s[s]; i++) {
+			uint32_t k = pw.by_stripe[i];
+			uint32_t f = search_intern(&st->forms, search_str(&pw.set, k), search_strlen(&pw.set, k),
+						   pw.set.hash[k]);
+			d->hit[k] = (struct search_hit){ .form = FORM_REF(s, f), .tf = pw.w[k].tf, .sec = pw.w[k].sec };
+		}
 		pthread_mutex_unlock(&st->lock);
-		d->hit[k] = (struct search_hit){ .form = FORM_REF(s, f), .tf = pw.w[k].tf, .sec = pw.w[k].sec };
 	}
 	*pwp = pw;
 	S_pw_give(ix, pwp);

@@ -98,12 +98,27 @@ struct search_hit {
 
 /* A page's distinct forms while it is read: lower-case strings in a
  * strset, with their weight and section. */
+/* A page a term stands on, in search_write. */
+struct posting {
+	uint32_t page;          /* number among the language's pages */
+	uint16_t tf;            /* then the score */
+	uint16_t sec;
+};
+
+/* Keeps the max best-scored of the n postings ps (n > max), in their
+ * order (by page): all that score above the max-th best, and of those
+ * that tie with it the first (what a stable sort by score would keep).
+ * Returns max. */
+size_t search_keep_best(struct posting *ps, size_t n, size_t max);
+
 struct page_words {
 	struct strset set;
 	struct search_hit *w;   /* by number in set; form unused */
 	size_t cap;
 	uint32_t words;
 	struct buf low;
+	uint32_t *by_stripe;    /* numbers in set, stripe by stripe */
+	size_t cap_by_stripe;
 	struct page_words *next;        /* in the pool */
 };
 

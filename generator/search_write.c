@@ -31,11 +31,6 @@
 #define BM25_B 0.75
 #define SCORE_SCALE 40.0
 
-struct posting {
-	uint32_t page;          /* number among the language's pages */
-	uint16_t tf;            /* then the score */
-	uint16_t sec;
-};
 
 /* A term or a form, to go into a shard. */
 struct entry {
@@ -97,12 +92,10 @@ static void S_analyse_new(struct lang_index *li)
 	buf_free(&terms);
 }
 
-/* Keeps the max best-scored of the n postings ps (n > max), in their
- * order (by page): all that score above the max-th best, and of those
- * that tie with it the first.  The max-th best score is found in two
- * passes of 256 counts each, its high byte then its low byte, so a list
- * costs its length, not a sort of it.  Returns max. */
-static size_t S_keep_best(struct posting *ps, size_t n, size_t max)
+/* The max-th best score is found in two passes of 256 counts each, its
+ * high byte then its low byte, so a list costs its length, not a sort of
+ * it. */
+size_t search_keep_best(struct posting *ps, size_t n, size_t max)
 {
 	size_t count[256] = { 0 };
 	for (size_t k = 0; k < n; k++)
@@ -222,7 +215,7 @@ static void S_postings(struct lang_write *lw, size_t n_docs)
 			ps[k].tf = (uint16_t)(sc < 1 ? 1 : sc > 65535 ? 65535 : sc + 0.5);
 		}
 		if (df > SEARCH_MAX_POSTINGS)
-			lw->post_n[t] = (uint32_t)S_keep_best(ps, df, SEARCH_MAX_POSTINGS);
+			lw->post_n[t] = (uint32_t)search_keep_best(ps, df, SEARCH_MAX_POSTINGS);
 	}
 	free(norm);
 }

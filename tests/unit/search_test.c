@@ -64,6 +64,39 @@ static bool S_hashes_right(const struct search *ix, const struct search_doc *d)
 	return true;
 }
 
+/* search_keep_best against what it replaced: a stable sort by score, the
+ * first max kept, sorted again by page. */
+static int S_by_score(const void *a, const void *b)
+{
+	const struct posting *x = a, *y = b;
+	if (x->tf != y->tf)
+		return (int)y->tf - (int)x->tf;
+	return x->page < y->page ? -1 : x->page > y->page;   /* stable: page order */
+}
+static int S_by_page(const void *a, const void *b)
+{
+	const struct posting *x = a, *y = b;
+	return x->page < y->page ? -1 : x->page > y->page;
+}
+static bool S_keep_best_ok(size_t n, size_t max, unsigned spread, unsigned seed)
+{
+	struct posting *got = malloc(n * sizeof *got), *want = malloc(n * sizeof *want);
+	srand(seed);
+	for (size_t k = 0; k < n; k++) {
+		unsigned r = (unsigned)rand();
+		/* Scores with many ties, across both bytes of the score. */
+		uint16_t tf = (uint16_t)(spread > 256 ? r % spread : (r % spread) * 257);
+		got[k] = want[k] = (struct posting){ .page = (uint32_t)(3 * k + 1), .tf = tf, .sec = (uint16_t)(r >> 20) };
+	}
+	size_t m = search_keep_best(got, n, max);
+	qsort(want, n, sizeof *want, S_by_score);
+	qsort(want, max, sizeof *want, S_by_page);
+	bool ok = m == max && !memcmp(got, want, max * sizeof *got);
+	free(got);
+	free(want);
+	return ok;
+}
+
 int main(void)
 {
 	char word[80];
@@ -73,6 +106,12 @@ int main(void)
 		word[n] = (char)('a' + n % 26);
 	}
 	unit_check(same, "search_hash, made of search_hash_step and search_hash_end, is the hash seeded with the length, at every length");
+
+	bool kept = true;
+	for (unsigned seed = 1; seed <= 40; seed++)
+		kept = kept && S_keep_best_ok(1501 + seed * 97, 1500, seed % 4 == 0 ? 3 : seed % 4 == 1 ? 200 : 65536, seed) &&
+		       S_keep_best_ok(10, 3, seed % 3 + 1, seed);
+	unit_check(kept, "search_keep_best keeps the postings a stable sort by score keeps, in page order, ties at the cut to the first pages");
 
 	/* Folding as search.js folds a query: case and accents go. */
 	S_fold("Äiti ÖLJY", "aiti oljy");
