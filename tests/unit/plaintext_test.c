@@ -17,6 +17,19 @@ int main(void)
 	unit_str(x.text.data, "Toipumisen polku vertaistuki ja<b>&amp;", "tree text: spaces collapsed, nbsp and soft hyphen, no markup read");
 	plaintext_free(&x);
 
+	/* Runs of spaces inside a text, at its end and before markup: one
+	 * space each, none at the end, none before a heading's end. */
+	plaintext_add(&x, "yksi  kaksi   kolme \t");
+	plaintext_add(&x, "nelj\xc3\xa4 ");
+	plaintext_heading_begin(&x, "h");
+	plaintext_add(&x, "viisi  ");
+	plaintext_heading_end(&x);
+	plaintext_html(&x, "kuusi <em>seitsem\xc3\xa4n</em>  <p>kahdeksan  </p>");
+	unit_str(x.text.data, "yksi kaksi kolme nelj\xc3\xa4 viisi kuusi seitsem\xc3\xa4n kahdeksan",
+		 "runs of spaces are one space, trailing ones are due only when text follows");
+	unit_check(x.n_h == 1 && x.text.data[x.h[0].end - 1] == 'i', "a heading's span ends at its last letter, not at a space");
+	plaintext_free(&x);
+
 	/* A heading's span covers its words only, and the words after it are
 	 * a new word even without white space. */
 	plaintext_add(&x, "Alku");
