@@ -177,6 +177,33 @@ static const unsigned char S_plain[256] = { S_CLASSES };
 #undef U32
 #undef U8
 
+/* Whether s[0..n) has two spaces in a row, eight bytes at a time: a
+ * byte's top bit marks a space exactly (no borrow runs between bytes). */
+static inline bool S_two_spaces(const char *s, size_t n)
+{
+	const uint64_t lo7 = 0x7f7f7f7f7f7f7f7fu, sp = 0x2020202020202020u;
+	bool prev = false;      /* the byte before is a space */
+	size_t i = 0;
+	for (; i + 8 <= n; i += 8) {
+		uint64_t v;
+		memcpy(&v, s + i, 8);
+		v ^= sp;
+		uint64_t m = ~(((v & lo7) + lo7) | v | lo7);  /* 0x80 where a space is */
+		/* Neighbouring bytes are neighbouring in the word in either
+		 * byte order; across words, the bytes themselves. */
+		if ((m & (m << 8)) || (prev && s[i] == ' '))
+			return true;
+		prev = s[i + 7] == ' ';
+	}
+	for (; i < n; i++) {
+		bool here = s[i] == ' ';
+		if (prev && here)
+			return true;
+		prev = here;
+	}
+	return false;
+}
+
 /* Copies the run of text at s (a C_TEXT byte of table cls) to x->o, words
  * with the spaces between them included, in one go; returns its end.  The
  * run is found first (it goes on over spaces: a branch at every word end
@@ -195,7 +222,7 @@ static inline const char *S_run(struct plaintext *x, const char *s, const unsign
 	while (e[-1] == ' ')
 		e--;
 	x->space = e < s;
-	for (const char *d; (d = memmem(a, (size_t)(e - a), "  ", 2));) {
+	for (const char *d; S_two_spaces(a, (size_t)(e - a)) && (d = memmem(a, (size_t)(e - a), "  ", 2));) {
 		memcpy(o, a, (size_t)(d + 1 - a));
 		o += d + 1 - a;
 		for (a = d + 1; *a == ' '; a++)

@@ -1,5 +1,6 @@
 /* plaintext_test.c - a page's plain text for search: text pieces from the
  * tree, HTML fragments from hooks, and the h2/h3 sections between them. */
+#include <stdbool.h>
 #include <string.h>
 
 #include "plaintext.h"
@@ -29,6 +30,22 @@ int main(void)
 		 "runs of spaces are one space, trailing ones are due only when text follows");
 	unit_check(x.n_h == 1 && x.text.data[x.h[0].end - 1] == 'i', "a heading's span ends at its last letter, not at a space");
 	plaintext_free(&x);
+
+	/* Two spaces at every place against the eight-byte words they are
+	 * looked for in, the pair split between two words too. */
+	bool one = true;
+	for (size_t k = 1; k < 24; k++) {
+		char in[32], want[32];
+		memset(in, 'a', 26);
+		in[26] = '\0';
+		in[k] = in[k + 1] = ' ';
+		memcpy(want, in, k + 1);
+		memcpy(want + k + 1, in + k + 2, 26 - k - 1);
+		plaintext_add(&x, in);
+		one = one && !strcmp(x.text.data, want);
+		plaintext_free(&x);
+	}
+	unit_check(one, "two spaces in a row are one wherever they stand");
 
 	/* A heading's span covers its words only, and the words after it are
 	 * a new word even without white space. */
