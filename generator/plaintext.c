@@ -167,13 +167,19 @@ static size_t S_entity(struct plaintext *x, const char *s)
 enum { C_TEXT, C_SPACE, C_LT, C_AMP, C_END, C_UTF8 };
 #define U8(c) [c] = C_UTF8, [c + 1] = C_UTF8, [c + 2] = C_UTF8, [c + 3] = C_UTF8
 #define U32(c) U8(c), U8(c + 4), U8(c + 8), U8(c + 12), U8(c + 16), U8(c + 20), U8(c + 24), U8(c + 28)
-#define S_CLASSES \
-	[0] = C_END, ['\t'] = C_SPACE, ['\n'] = C_SPACE, ['\f'] = C_SPACE, ['\r'] = C_SPACE, [' '] = C_SPACE, \
+#define S_RUN_CLASSES \
+	[0] = C_END, ['\t'] = C_SPACE, ['\n'] = C_SPACE, ['\f'] = C_SPACE, ['\r'] = C_SPACE, \
 	U32(0x80), U32(0xa0), U32(0xc0), U32(0xe0)
-/* In HTML; in plain text (plaintext_add) '<' and '&' are text too. */
+#define S_CLASSES S_RUN_CLASSES, [' '] = C_SPACE
+/* In HTML; in plain text (plaintext_add) '<' and '&' are text too.  The
+ * _run tables are the same with the space as text: what S_run goes on
+ * over. */
 static const unsigned char S_class[256] = { S_CLASSES, ['<'] = C_LT, ['&'] = C_AMP };
 static const unsigned char S_plain[256] = { S_CLASSES };
+static const unsigned char S_class_run[256] = { S_RUN_CLASSES, ['<'] = C_LT, ['&'] = C_AMP };
+static const unsigned char S_plain_run[256] = { S_RUN_CLASSES };
 #undef S_CLASSES
+#undef S_RUN_CLASSES
 #undef U32
 #undef U8
 
@@ -204,12 +210,12 @@ static inline bool S_two_spaces(const char *s, size_t n)
 	return false;
 }
 
-/* Copies the run of text at s (a C_TEXT byte of table cls) to x->o, words
+/* Copies the run of text at s (a C_TEXT byte of table run) to x->o, words
  * with the spaces between them included, in one go; returns its end.  The
  * run is found first (it goes on over spaces: a branch at every word end
  * was the cost of a byte-at-a-time loop), then copied with each run of
  * spaces as one; spaces at its end make a space due. */
-static inline const char *S_run(struct plaintext *x, const char *s, const unsigned char *cls)
+static inline const char *S_run(struct plaintext *x, const char *s, const unsigned char *run)
 {
 	char *o = x->o;
 	if (x->space && o > x->text.data)
@@ -217,7 +223,7 @@ static inline const char *S_run(struct plaintext *x, const char *s, const unsign
 	const char *a = s;
 	do
 		s++;
-	while (cls[(unsigned char)*s] == C_TEXT || *s == ' ');
+	while (run[(unsigned char)*s] == C_TEXT);
 	const char *e = s;
 	while (e[-1] == ' ')
 		e--;
@@ -291,7 +297,7 @@ void plaintext_html(struct plaintext *x, const char *html)
 		unsigned char c = (unsigned char)*s;
 		switch (S_class[c]) {
 		case C_TEXT:
-			s = S_run(x, s, S_class);
+			s = S_run(x, s, S_class_run);
 			break;
 		case C_SPACE:
 			x->space = true;
@@ -335,7 +341,7 @@ void plaintext_add(struct plaintext *x, const char *s)
 	for (;;) {
 		switch (S_plain[(unsigned char)*s]) {
 		case C_TEXT:
-			s = S_run(x, s, S_plain);
+			s = S_run(x, s, S_plain_run);
 			break;
 		case C_SPACE:
 			x->space = true;
