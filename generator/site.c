@@ -318,7 +318,8 @@ static void S_scan(struct scan *sc, const char *dir, int depth)
 	struct site *s = sc->s;
 	char *full = *dir ? xasprintf("%s/content/%s", s->root, dir) : xasprintf("%s/content", s->root);
 	size_t n;
-	char **names = dir_names(full, &n);
+	unsigned char *types;
+	char **names = dir_names_typed(full, &n, &types);
 	if (!names) {
 		diag_error(full, 0, 0, "cannot read the folder: %s; check its permissions", strerror(errno));
 		free(full);
@@ -327,13 +328,14 @@ static void S_scan(struct scan *sc, const char *dir, int depth)
 	for (size_t i = 0; i < n; i++) {
 		char *path = path_join(full, names[i]);
 		char *rel = *dir ? xasprintf("%s/%s", dir, names[i]) : xstrdup(names[i]);
-		struct stat st;
+		/* The folder says what most names are; the rest are looked at. */
+		struct stat st = { .st_mode = types[i] == DT_REG ? S_IFREG : types[i] == DT_DIR ? S_IFDIR : 0 };
 		const char *why = name_problem(names[i]);
 		if (why) {
 			char *shown = name_shown(path);
 			diag_error(shown, 0, 0, "the name %s; rename it (letters, digits, '-' and '_' are safe everywhere)", why);
 			free(shown);
-		} else if (lstat(path, &st) < 0) {
+		} else if (!st.st_mode && lstat(path, &st) < 0) {
 			diag_error(path, 0, 0, "cannot read: %s", strerror(errno));
 		} else if (S_ISLNK(st.st_mode)) {
 			diag_warn(path, 0, 0, "symbolic link skipped; copy the file into content/ instead");
@@ -367,6 +369,7 @@ static void S_scan(struct scan *sc, const char *dir, int depth)
 		free(names[i]);
 	}
 	free(names);
+	free(types);
 	free(full);
 }
 

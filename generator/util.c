@@ -71,6 +71,10 @@ int file_read_fd_stat(char **out, size_t *len, struct stat *stp, int fd)
 		if (r == 0)
 			break;
 		n += (size_t)r;
+		/* A read that came short at the size the file had is its end:
+		 * no second read to find it (one system call a file). */
+		if ((size_t)r < cap - (n - (size_t)r) - 1 && st.st_size > 0 && n == (size_t)st.st_size)
+			break;
 	}
 	/* The file as it was when read through: a change while it was read
 	 * shows in its time (a stat(2) of the path did this at twice the cost). */
@@ -273,28 +277,49 @@ int cpu_count(void)
 	return n > 0 ? (int)n : 1;
 }
 
-static int S_cmp_name(const void *a, const void *b)
+struct S_entry {
+	char *name;
+	unsigned char type;
+};
+
+static int S_cmp_entry(const void *a, const void *b)
 {
-	return strcmp(*(char *const *)a, *(char *const *)b);
+	return strcmp(((const struct S_entry *)a)->name, ((const struct S_entry *)b)->name);
 }
 
-char **dir_names(const char *path, size_t *n)
+char **dir_names_typed(const char *path, size_t *n, unsigned char **types)
 {
 	*n = 0;
+	if (types)
+		*types = NULL;
 	DIR *d = opendir(path);
 	if (!d)
 		return NULL;
-	char **names = NULL;
+	struct S_entry *es = NULL;
 	size_t cap = 0;
 	struct dirent *e;
 	while ((e = readdir(d))) {
 		if (e->d_name[0] == '.')
 			continue;
-		names = xgrow(names, &cap, *n, sizeof *names);
-		names[(*n)++] = xstrdup(e->d_name);
+		es = xgrow(es, &cap, *n, sizeof *es);
+		es[(*n)++] = (struct S_entry){ xstrdup(e->d_name), e->d_type };
 	}
 	closedir(d);
 	if (*n > 1)
-		qsort(names, *n, sizeof *names, S_cmp_name);
-	return names ? names : xcalloc(1, sizeof *names);
+		qsort(es, *n, sizeof *es, S_cmp_entry);
+	char **names = xcalloc(*n + 1, sizeof *names);
+	if (types)
+		*types = xcalloc(*n + 1, 1);
+	for (size_t i = 0; i < *n; i++) {
+		names[i] = es[i].name;
+		if (types)
+			(*types)[i] = es[i].type;
+	}
+	free(es);
+	return names;
+}
+
+char **dir_names(const char *path, size_t *n)
+{
+	return dir_names_typed(path, n, NULL);
 }

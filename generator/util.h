@@ -41,6 +41,10 @@ bool is_dir(const char *path);
  * NULL (errno set) when it cannot be read.  The caller frees each name
  * and the array. */
 char **dir_names(const char *path, size_t *n);
+/* The same with each name's type as the folder gives it (DT_REG, DT_DIR,
+ * DT_LNK ..., DT_UNKNOWN when the file system does not say), in *types
+ * (the caller frees it), so a walk need not stat every name. */
+char **dir_names_typed(const char *path, size_t *n, unsigned char **types);
 bool is_file(const char *path);
 
 /* Joins two path parts with one '/'; the caller frees the result. */
