@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "buf.h"
 #include "xalloc.h"
 
 /* Below diag and buf: formatting a message would need memory, so this is
@@ -58,6 +59,11 @@ char *xasprintf(const char *fmt, ...)
 	char small[256];
 	va_list ap, aq;
 	va_start(ap, fmt);
+	struct buf b = BUF_INIT;
+	if (buf_vprintf_plain(&b, fmt, ap) == 0) {
+		va_end(ap);
+		return buf_detach(&b, NULL);
+	}
 	va_copy(aq, ap);
 	int n = vsnprintf(small, sizeof small, fmt, ap);
 	va_end(ap);

@@ -67,5 +67,29 @@ int main(void)
 	unit_check(s && s[0] == '\0' && len == 0, "detaching an empty buffer gives an allocated empty string");
 	free(s);
 	buf_free(&b);
+	/* The plain formats are written as printf writes them. */
+	struct buf f = BUF_INIT;
+	char fwant[200];
+	bool same = true;
+	int fnums[] = { 0, 7, -1, 42, 2147483647, -2147483647 - 1 };
+	for (size_t i = 0; i < sizeof fnums / sizeof fnums[0]; i++) {
+		buf_reset(&f);
+		buf_printf(&f, "%s/%d-%u %zu%%%.*s|%.*s|%s", "a\xc3\xa4", fnums[i], (unsigned)fnums[i], (size_t)fnums[i] * 3,
+			   3, "abcdef", -1, "whole", "");
+		snprintf(fwant, sizeof fwant, "%s/%d-%u %zu%%%.*s|%.*s|%s", "a\xc3\xa4", fnums[i], (unsigned)fnums[i],
+			 (size_t)fnums[i] * 3, 3, "abcdef", -1, "whole", "");
+		same = same && !strcmp(f.data, fwant);
+	}
+	char *x = xasprintf("%s%s/%.*s", "fi/", "moduuli", 2, "x");
+	same = same && !strcmp(x, "fi/moduuli/x");
+	free(x);
+	x = xasprintf("%s", "");
+	same = same && x && !*x;
+	free(x);
+	x = xasprintf("%5.2f|%s", 1.5, "muu");      /* not plain: printf's */
+	same = same && !strcmp(x, " 1.50|muu");
+	free(x);
+	unit_check(same, "buf_printf and xasprintf write %s, %.*s, %d, %u, %zu and %% without printf, as printf would");
+	buf_free(&f);
 	return unit_done();
 }
