@@ -130,7 +130,7 @@ void buf_printf(struct buf *b, const char *fmt, ...)
 	va_end(ap);
 }
 
-void buf_put_uint(struct buf *b, uintmax_t v)
+void buf_put_uint_slow(struct buf *b, uintmax_t v)
 {
 	/* The digits are written backwards straight into the room made. */
 	size_t n = 1;

@@ -55,7 +55,22 @@ void buf_vprintf(struct buf *b, const char *fmt, va_list ap);
 int buf_vprintf_plain(struct buf *b, const char *fmt, va_list ap);
 /* Appends v in decimal: what buf_printf("%ju") writes, without its cost
  * (the search index writes millions of numbers). */
-void buf_put_uint(struct buf *b, uintmax_t v);
+void buf_put_uint_slow(struct buf *b, uintmax_t v);
+static inline void buf_put_uint(struct buf *b, uintmax_t v)
+{
+	/* Most numbers written (a search index's postings) are below 100. */
+	if (v >= 100) {
+		buf_put_uint_slow(b, v);
+		return;
+	}
+	buf_grow(b, 2);
+	char *p = b->data + b->len;
+	if (v >= 10)
+		*p++ = (char)('0' + v / 10);
+	*p++ = (char)('0' + v % 10);
+	*p = '\0';
+	b->len = (size_t)(p - b->data);
+}
 void buf_truncate(struct buf *b, size_t len);
 void buf_reset(struct buf *b);
 /* Appends s with &, <, >, " and ' escaped for HTML text and attributes. */
