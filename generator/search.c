@@ -173,6 +173,7 @@ uint32_t search_intern(struct strset *t, const char *s, size_t len, uint32_t h)
 	t->hash[k] = h;
 	buf_add(&t->arena, s, len);
 	buf_putc(&t->arena, '\0');    /* the NUL between strings */
+	buf_grow(&t->arena, 8);         /* search_same's slack */
 	t->off[k + 1] = (uint32_t)t->arena.len;
 	t->slot[i] = want | (k + 1);
 	if (t->n * 2 > t->mask) {
@@ -301,7 +302,7 @@ static void S_page_words(struct page_words *pw, const char *t, size_t len, unsig
 	const unsigned char *u = (const unsigned char *)t;
 	/* No character grows in lower case, so one word has room in low. */
 	buf_reset(&pw->low);
-	buf_grow(&pw->low, len + 1);
+	buf_grow(&pw->low, len + 8);    /* a word's room, and search_same's slack */
 	size_t i = 0;
 	while (i < len) {
 		uint32_t cp;
@@ -342,7 +343,7 @@ static void S_page_words(struct page_words *pw, const char *t, size_t len, unsig
 		pw->words++;
 		if (i - a < 2)
 			continue;
-		uint32_t k = search_intern(&pw->set, pw->low.data, wl, search_hash_end(h, wl));
+		uint32_t k = search_intern_inline(&pw->set, pw->low.data, wl, search_hash_end(h, wl));
 		if (k >= pw->cap) {
 			size_t old = pw->cap;
 			pw->w = xgrow(pw->w, &pw->cap, k + 1, sizeof *pw->w);
@@ -475,7 +476,7 @@ struct search_doc *search_page(struct search *ix, const struct page *p, struct p
 		pthread_mutex_lock(&st->lock);
 		for (; i < at_s[s]; i++) {
 			uint32_t k = pw.by_stripe[i];
-			uint32_t f = search_intern(&st->forms, search_str(&pw.set, k), search_strlen(&pw.set, k),
+			uint32_t f = search_intern_inline(&st->forms, search_str(&pw.set, k), search_strlen(&pw.set, k),
 						   pw.set.hash[k]);
 			d->hit[k] = (struct search_hit){ .form = FORM_REF(s, f), .tf = pw.w[k].tf, .sec = pw.w[k].sec };
 		}

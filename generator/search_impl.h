@@ -5,6 +5,7 @@
 #define TOIVO_SEARCH_IMPL_H
 
 #include <pthread.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>
@@ -54,8 +55,45 @@ static inline size_t search_strlen(const struct strset *t, uint32_t i)
 {
 	return t->off[i + 1] - t->off[i] - 1;
 }
-/* The number of s (len bytes, hash h) in t, added when new. */
+/* The number of s (len bytes, hash h) in t, added when new.  t's arena
+ * keeps 8 readable bytes past its end for search_same. */
 uint32_t search_intern(struct strset *t, const char *s, size_t len, uint32_t h);
+
+/* Whether the len bytes at a and b are the same; 8 bytes must be readable
+ * from each (a strset's arena and a page's word buffer keep that slack):
+ * a word of 8 bytes or less is one masked compare, not a call. */
+static inline bool search_same(const char *a, const char *b, size_t len)
+{
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	if (len <= 8) {
+		uint64_t x, y;
+		memcpy(&x, a, 8);
+		memcpy(&y, b, 8);
+		uint64_t mask = len == 8 ? ~(uint64_t)0 : ((uint64_t)1 << (8 * len)) - 1;
+		return ((x ^ y) & mask) == 0;
+	}
+#endif
+	return memcmp(a, b, len) == 0;
+}
+
+/* search_intern for a string that is most often there already: found
+ * inline, added through the call.  s needs search_same's slack. */
+static inline uint32_t search_intern_inline(struct strset *t, const char *s, size_t len, uint32_t h)
+{
+	if (t->slot) {
+		uint64_t want = (uint64_t)h << 32;
+		for (size_t i = h & t->mask;; i = (i + 1) & t->mask) {
+			uint64_t v = t->slot[i];
+			if (!v)
+				break;
+			uint32_t k = (uint32_t)v - 1;
+			if ((v & 0xffffffff00000000u) == want && search_strlen(t, k) == len &&
+			    search_same(search_str(t, k), s, len))
+				return k;
+		}
+	}
+	return search_intern(t, s, len, h);
+}
 
 static inline void search_json_str(struct buf *b, const char *s)
 {
