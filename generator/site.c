@@ -703,7 +703,7 @@ int site_page_body(const struct site *s, struct page *p)
 	char *text = NULL;
 	size_t len = 0;
 	struct stat st;
-	int r = vfs_read_stat(&text, &len, &st, full);
+	int r = vfs_read_expect(&text, &len, &st, full, p->src_size);
 	if (r < 0) {
 		diag_error(p->src, 0, 0, "cannot read: %s", file_strerror(errno));
 	} else if (len != p->src_size || !st.st_mode ||

@@ -35,22 +35,31 @@ int file_read_fd(char **out, size_t *len, int fd)
 
 int file_read_fd_stat(char **out, size_t *len, struct stat *stp, int fd)
 {
+	return file_read_fd_expect(out, len, stp, fd, SIZE_MAX);
+}
+
+int file_read_fd_expect(char **out, size_t *len, struct stat *stp, int fd, size_t expect)
+{
 	struct stat st;
-	if (fstat(fd, &st) < 0) {
-		int e = errno;
-		close(fd);
-		errno = e;
-		return -1;
-	}
-	if (!S_ISREG(st.st_mode)) {
-		close(fd);
-		errno = S_ISDIR(st.st_mode) ? EISDIR : FILE_ENOTREG;
-		return -1;
+	size_t size = expect;
+	if (expect == SIZE_MAX) {
+		if (fstat(fd, &st) < 0) {
+			int e = errno;
+			close(fd);
+			errno = e;
+			return -1;
+		}
+		if (!S_ISREG(st.st_mode)) {
+			close(fd);
+			errno = S_ISDIR(st.st_mode) ? EISDIR : FILE_ENOTREG;
+			return -1;
+		}
+		size = (size_t)st.st_size;
 	}
 	/* Room for the file, its NUL and one byte more: the read that finds
 	 * the end then needs no bigger buffer (a file that grows meanwhile
 	 * still does). */
-	size_t cap = st.st_size > 0 ? (size_t)st.st_size + 2 : 4096;
+	size_t cap = size > 0 ? size + 2 : 4096;
 	char *data = xmalloc(cap);
 	size_t n = 0;
 	for (;;) {
@@ -73,13 +82,23 @@ int file_read_fd_stat(char **out, size_t *len, struct stat *stp, int fd)
 		n += (size_t)r;
 		/* A read that came short at the size the file had is its end:
 		 * no second read to find it (one system call a file). */
-		if ((size_t)r < cap - (n - (size_t)r) - 1 && st.st_size > 0 && n == (size_t)st.st_size)
+		if ((size_t)r < cap - (n - (size_t)r) - 1 && size > 0 && n == size)
+			break;
+		/* Longer than expected: the caller sees that in the length. */
+		if (expect != SIZE_MAX && n > expect)
 			break;
 	}
 	/* The file as it was when read through: a change while it was read
 	 * shows in its time (a stat(2) of the path did this at twice the cost). */
 	if (stp && fstat(fd, stp) < 0)
 		memset(stp, 0, sizeof *stp);
+	if (expect != SIZE_MAX && (!stp || !S_ISREG(stp->st_mode))) {
+		/* Not a regular file now: refused as the fstat before would. */
+		free(data);
+		close(fd);
+		errno = stp && S_ISDIR(stp->st_mode) ? EISDIR : FILE_ENOTREG;
+		return -1;
+	}
 	close(fd);
 	data[n] = '\0';
 	*out = data;

@@ -22,6 +22,11 @@ int file_read_fd(char **out, size_t *len, int fd);
 struct stat;
 int file_read_stat(char **out, size_t *len, struct stat *st, const char *path);
 int file_read_fd_stat(char **out, size_t *len, struct stat *st, int fd);
+/* file_read_fd_stat of a file expected to be expect bytes long (known
+ * from an earlier read): no fstat before the read, which stops soon after
+ * expect bytes; st (not NULL) says what the file was, and a file that is
+ * not regular any more is refused as before. */
+int file_read_fd_expect(char **out, size_t *len, struct stat *st, int fd, size_t expect);
 #define FILE_ENOTREG EMEDIUMTYPE
 /* strerror(err), with what to do for FILE_ENOTREG and EXDEV (a path that
  * leaves the site, see vfs_read). */

@@ -112,6 +112,17 @@ int vfs_read_stat(char **out, size_t *len, struct stat *st, const char *path)
 	return file_read_fd_stat(out, len, st, fd);
 }
 
+int vfs_read_expect(char **out, size_t *len, struct stat *st, const char *path, size_t expect)
+{
+	const char *rel = S_root_fd >= 0 && !str_starts_with(path, BUILTIN) ? S_below(path) : NULL;
+	if (!rel)
+		return vfs_read_stat(out, len, st, path);
+	int fd = S_open_below(rel);
+	if (fd < 0)
+		return -1;
+	return file_read_fd_expect(out, len, st, fd, expect);
+}
+
 int vfs_read(char **out, size_t *len, const char *path)
 {
 	return vfs_read_stat(out, len, NULL, path);

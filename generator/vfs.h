@@ -17,6 +17,9 @@ int vfs_read(char **out, size_t *len, const char *path);
  * (zeroed for a built-in file). */
 struct stat;
 int vfs_read_stat(char **out, size_t *len, struct stat *st, const char *path);
+/* vfs_read_stat of a file of the site expected to be expect bytes long
+ * (file_read_fd_expect: one fstat fewer); st must not be NULL. */
+int vfs_read_expect(char **out, size_t *len, struct stat *st, const char *path, size_t expect);
 bool vfs_exists(const char *path);
 /* Calls fn for every file under the folder dir (on disk or built in), with
  * the path relative to dir; in byte order. */
