@@ -143,10 +143,10 @@ struct posting {
 	uint16_t sec;
 };
 
-/* Keeps the max best-scored of the n postings ps (n > max), in their
- * order (by page): all that score above the max-th best, and of those
- * that tie with it the first (what a stable sort by score would keep).
- * Returns max. */
+/* Keeps the max best-scored of the n postings ps, in their order (by
+ * page): all that score above the max-th best, and of those that tie with
+ * it the first (what a stable sort by score would keep).  Returns how
+ * many it kept: max, or n when n <= max (all kept). */
 size_t search_keep_best(struct posting *ps, size_t n, size_t max);
 
 struct page_words {

@@ -97,6 +97,8 @@ static void S_analyse_new(struct lang_index *li)
  * it. */
 size_t search_keep_best(struct posting *ps, size_t n, size_t max)
 {
+	if (n <= max)
+		return n;
 	size_t count[256] = { 0 };
 	for (size_t k = 0; k < n; k++)
 		count[ps[k].tf >> 8]++;

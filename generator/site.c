@@ -328,7 +328,8 @@ static void S_scan(struct scan *sc, const char *dir, int depth)
 	for (size_t i = 0; i < n; i++) {
 		char *path = path_join(full, names[i]);
 		char *rel = *dir ? xasprintf("%s/%s", dir, names[i]) : xstrdup(names[i]);
-		/* The folder says what most names are; the rest are looked at. */
+		/* The folder says what most names are; the rest are looked at
+		 * (only st_mode is used below). */
 		struct stat st = { .st_mode = types[i] == DT_REG ? S_IFREG : types[i] == DT_DIR ? S_IFDIR : 0 };
 		const char *why = name_problem(names[i]);
 		if (why) {

@@ -7,8 +7,8 @@
 #include "buf.h"
 #include "xalloc.h"
 
-/* Below diag and buf: formatting a message would need memory, so this is
- * the one message that does not go through diag (docs/hacking.md). */
+/* Formatting a message would need memory, so this is the one message
+ * that does not go through diag (docs/hacking.md). */
 static void S_oom(void)
 {
 	fputs("toivo: error: out of memory\n", stderr);
