@@ -38,86 +38,17 @@ void buf_puts(struct buf *b, const char *s)
 	buf_add(b, s, strlen(s));
 }
 
-/* Whether fmt converts nothing but %s, %.*s, %d, %u, %zu and %%. */
-static bool S_plain_format(const char *fmt)
-{
-	for (const char *p = fmt; (p = strchr(p, '%'));) {
-		p++;
-		if (*p == 's' || *p == 'd' || *p == 'u' || *p == '%')
-			p++;
-		else if (p[0] == 'z' && p[1] == 'u')
-			p += 2;
-		else if (p[0] == '.' && p[1] == '*' && p[2] == 's')
-			p += 3;
-		else
-			return false;
-	}
-	return true;
-}
-
-int buf_vprintf_plain(struct buf *b, const char *fmt, va_list ap)
-{
-	if (!S_plain_format(fmt))
-		return -1;
-	for (const char *p = fmt;;) {
-		const char *q = strchr(p, '%');
-		if (!q) {
-			buf_puts(b, p);
-			return 0;
-		}
-		buf_add(b, p, (size_t)(q - p));
-		switch (*++q) {
-		case 's': {
-			const char *v = va_arg(ap, const char *);
-			buf_puts(b, v ? v : "(null)");
-			break;
-		}
-		case 'd': {
-			int v = va_arg(ap, int);
-			if (v < 0)
-				buf_putc(b, '-');
-			buf_put_uint(b, v < 0 ? (uintmax_t)(-(intmax_t)v) : (uintmax_t)v);
-			break;
-		}
-		case 'u':
-			buf_put_uint(b, va_arg(ap, unsigned));
-			break;
-		case 'z':
-			buf_put_uint(b, va_arg(ap, size_t));
-			q++;
-			break;
-		case '.': {
-			int prec = va_arg(ap, int);
-			const char *v = va_arg(ap, const char *);
-			if (!v)         /* as glibc: "(null)" when it fits */
-				v = prec < 0 || prec >= 6 ? "(null)" : "";
-			buf_add(b, v, prec < 0 ? strlen(v) : strnlen(v, (size_t)prec));
-			q += 2;
-			break;
-		}
-		default:        /* %% */
-			buf_putc(b, '%');
-			break;
-		}
-		p = q + 1;
-	}
-}
-
 void buf_vprintf(struct buf *b, const char *fmt, va_list ap)
 {
-	/* Most formats are strings and whole numbers put together: written
-	 * without printf, which costs about 900 instructions a call. */
-	if (buf_vprintf_plain(b, fmt, ap) == 0)
-		return;
 	va_list cp;
 	va_copy(cp, ap);
-	int n = vsnprintf(b->data + b->len, b->cap ? b->cap - b->len : 0, fmt, cp);
+	int n = xvsnprintf(b->data + b->len, b->cap ? b->cap - b->len : 0, fmt, cp);
 	va_end(cp);
 	if (n < 0)
 		return;
 	if ((size_t)n >= (b->cap ? b->cap - b->len : 0)) {
 		buf_grow(b, (size_t)n);
-		vsnprintf(b->data + b->len, b->cap - b->len, fmt, ap);
+		xvsnprintf(b->data + b->len, b->cap - b->len, fmt, ap);
 	}
 	b->len += (size_t)n;
 }

@@ -50,9 +50,6 @@ void buf_puts(struct buf *b, const char *s);
 void buf_printf(struct buf *b, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 void buf_vprintf(struct buf *b, const char *fmt, va_list ap);
-/* buf_vprintf for a format that converts nothing but %s, %.*s, %d, %u,
- * %zu and %%, without printf; -1 (ap untouched) for any other. */
-int buf_vprintf_plain(struct buf *b, const char *fmt, va_list ap);
 /* Appends v in decimal: what buf_printf("%ju") writes, without its cost
  * (the search index writes millions of numbers). */
 void buf_put_uint_slow(struct buf *b, uintmax_t v);

@@ -1,5 +1,21 @@
 /* buf_test.c - the growable buffer: invariants, growth, escaping, detach. */
+#include <stdarg.h>
+#include <stdbool.h>
+
 #include "unit.h"
+
+/* xvsnprintf and vsnprintf into dst of every size up to past the text:
+ * the same bytes and the same count. */
+static int S_fmt(bool plain, char *dst, size_t cap, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+static int S_fmt(bool plain, char *dst, size_t cap, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	int n = plain ? xvsnprintf(dst, cap, fmt, ap) : vsnprintf(dst, cap, fmt, ap);
+	va_end(ap);
+	return n;
+}
 
 int main(void)
 {
@@ -86,6 +102,26 @@ int main(void)
 	x = xasprintf("%s", "");
 	same = same && x && !*x;
 	free(x);
+	char longs[400], longwant[420];
+	memset(longs, 'k', sizeof longs - 1);
+	longs[sizeof longs - 1] = '\0';
+	x = xasprintf("%s-%d", longs, -5);            /* past xasprintf's first 256 bytes */
+	snprintf(longwant, sizeof longwant, "%s-%d", longs, -5);
+	same = same && !strcmp(x, longwant);
+	free(x);
+	buf_reset(&f);
+	buf_puts(&f, "alku:");
+	buf_printf(&f, "%s|%zu", longs, (size_t)12345678901u);  /* grows the buffer */
+	snprintf(longwant, sizeof longwant, "alku:%s|%zu", longs, (size_t)12345678901u);
+	same = same && !strcmp(f.data, longwant);
+	for (size_t cap = 0; cap < 40; cap++) {
+		char a[40], c[40];
+		memset(a, 'X', sizeof a);
+		memset(c, 'X', sizeof c);
+		int na = S_fmt(true, a, cap, "%s/%d:%.*s%%%zu", "polku", -42, 2, "abc", (size_t)7);
+		int nc = S_fmt(false, c, cap, "%s/%d:%.*s%%%zu", "polku", -42, 2, "abc", (size_t)7);
+		same = same && na == nc && !memcmp(a, c, sizeof a);
+	}
 	x = xasprintf("%5.2f|%s", 1.5, "muu");      /* not plain: printf's */
 	same = same && !strcmp(x, " 1.50|muu");
 	free(x);
