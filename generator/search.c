@@ -165,6 +165,12 @@ uint32_t search_intern(struct strset *t, const char *s, size_t len, uint32_t h)
 		if (search_strlen(t, k) == len && !memcmp(search_str(t, k), s, len))
 			return k;
 	}
+	return search_insert(t, s, len, h, i);
+}
+
+uint32_t search_insert(struct strset *t, const char *s, size_t len, uint32_t h, size_t i)
+{
+	uint64_t want = (uint64_t)h << 32;
 	size_t cap = t->cap;
 	t->off = xgrow(t->off, &cap, t->n + 2, sizeof *t->off);
 	t->hash = xgrow(t->hash, &t->cap, t->n + 2, sizeof *t->hash);

@@ -58,6 +58,9 @@ static inline size_t search_strlen(const struct strset *t, uint32_t i)
 /* The number of s (len bytes, hash h) in t, added when new.  t's arena
  * keeps 8 readable bytes past its end for search_same. */
 uint32_t search_intern(struct strset *t, const char *s, size_t len, uint32_t h);
+/* Adds s (not in t, whose slot table exists) at empty slot i, where a
+ * probe for h stopped; its number. */
+uint32_t search_insert(struct strset *t, const char *s, size_t len, uint32_t h, size_t i);
 
 /* Whether the len bytes at a and b are the same; 8 bytes must be readable
  * from each (a strset's arena and a page's word buffer keep that slack):
@@ -77,22 +80,21 @@ static inline bool search_same(const char *a, const char *b, size_t len)
 }
 
 /* search_intern for a string that is most often there already: found
- * inline, added through the call.  s needs search_same's slack. */
+ * inline, added where the probe stopped.  s needs search_same's slack. */
 static inline uint32_t search_intern_inline(struct strset *t, const char *s, size_t len, uint32_t h)
 {
-	if (t->slot) {
-		uint64_t want = (uint64_t)h << 32;
-		for (size_t i = h & t->mask;; i = (i + 1) & t->mask) {
-			uint64_t v = t->slot[i];
-			if (!v)
-				break;
-			uint32_t k = (uint32_t)v - 1;
-			if ((v & 0xffffffff00000000u) == want && search_strlen(t, k) == len &&
-			    search_same(search_str(t, k), s, len))
-				return k;
-		}
+	if (!t->slot)
+		return search_intern(t, s, len, h);
+	uint64_t want = (uint64_t)h << 32;
+	for (size_t i = h & t->mask;; i = (i + 1) & t->mask) {
+		uint64_t v = t->slot[i];
+		if (!v)
+			return search_insert(t, s, len, h, i);  /* not there: no second probe */
+		uint32_t k = (uint32_t)v - 1;
+		if ((v & 0xffffffff00000000u) == want && search_strlen(t, k) == len &&
+		    search_same(search_str(t, k), s, len))
+			return k;
 	}
-	return search_intern(t, s, len, h);
 }
 
 static inline void search_json_str(struct buf *b, const char *s)
