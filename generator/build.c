@@ -44,7 +44,12 @@ struct build {
 	struct hooks **hooks;   /* per worker */
 	int n_workers;
 	struct spool *spool;    /* texts read again at the end (spool.h) */
-	struct spool_ref *html; /* per page: content HTML for print pages in spool, or NULL (no print layout) */
+	bool print;             /* the theme has a print layout */
+	struct print_run *printing; /* the print documents while the pages render (print.h) */
+	/* toivo serve: per page, its content HTML in the spool, for the print
+	 * documents of a one-page rebuild (build_update_site); else NULL */
+	struct spool_ref *html;
+	size_t *order;          /* the pages' indexes in the order they render (site_tree_order) */
 	struct search *index;   /* the search index's word forms and analysers */
 	struct search_doc **search; /* per page: its searchable part, or NULL */
 	size_t done;            /* pages rendered (for the status line) */
@@ -146,8 +151,11 @@ static void S_render_page(struct build *b, struct hooks *h, struct page *p)
 	struct value *params = value_get(hp, "params");
 	struct value *pc = params ? value_copy(params) : value_map();
 	value_free(hp);
-	if (b->html && !deck)
-		spool_put(b->spool, &b->html[p->index], html.data, html.len);
+	if (!deck) {
+		print_page(b->printing, p, html.data);
+		if (b->html)
+			spool_put(b->spool, &b->html[p->index], html.data, html.len);
+	}
 	if (job.text)
 		b->search[p->index] = search_page(b->index, p, &text);
 	plaintext_free(&text);
@@ -169,7 +177,7 @@ static void S_render_page(struct build *b, struct hooks *h, struct page *p)
 static void S_work(void *ud, size_t i, int worker)
 {
 	struct build *b = ud;
-	struct page *p = i < b->site->n_pages ? b->site->pages[i] : b->site->decks[i - b->site->n_pages];
+	struct page *p = i < b->site->n_pages ? b->site->pages[b->order[i]] : b->site->decks[i - b->site->n_pages];
 	S_render_page(b, b->hooks[worker], p);
 	size_t done = __atomic_add_fetch(&b->done, 1, __ATOMIC_RELAXED);
 	size_t all = b->site->n_pages + b->site->n_decks;
@@ -467,7 +475,7 @@ static bool S_has(void *ud, const char *rel)
 static void S_keep_pdfs(struct build *b)
 {
 	const struct site *s = b->site;
-	if (b->opts->serve || !b->html || diag_errors())
+	if (b->opts->serve || !b->print || diag_errors())
 		return;
 	const struct value *al = value_path(s->config, "pdf.allow_remote");
 	char **allow = xcalloc(al && al->kind == V_LIST ? al->u.list.n + 1 : 1, sizeof *allow);
@@ -521,17 +529,48 @@ static void S_write_deferred(struct build *b)
 			S_write_page(b, b->site->pages[i]);
 }
 
+static struct print_run *S_print_begin(struct build *b)
+{
+	struct print_ctx pc = { .env = &b->env, .out = &b->out, .layout = render_layout(&b->env, "print"),
+				 .spool = b->spool };
+	return pc.layout ? print_begin(&pc) : NULL;
+}
+
+/* One page's HTML from the spool to the print documents. */
+static void S_print_one(void *ud, size_t i, int worker)
+{
+	(void)worker;
+	struct build *b = ud;
+	const struct page *p = b->site->pages[b->order[i]];
+	char *html = spool_get(b->spool, b->html[p->index], NULL);
+	print_page(b->printing, p, html);
+	free(html);
+}
+
+/* toivo serve's rebuild: the print documents again, every page's HTML
+ * read back from the spool in the documents' order. */
+static void S_print_again(struct build *b)
+{
+	b->printing = S_print_begin(b);
+	if (!b->printing)
+		return;
+	pool_run(b->site->n_pages, b->n_workers, S_print_one, b);
+	print_end(b->printing, !diag_errors());
+	b->printing = NULL;
+}
+
 /* What a page's body feeds besides its own page: print pages, the sitemap
  * (dates), the search indexes and done hooks.  Shared by the whole build
  * and build_update_site. */
 static void S_site_files(struct build *b)
 {
-	const struct tpl *print = render_layout(&b->env, "print");
 	diag_progress(1, "toivo: print pages, sitemap and search index");
-	if (print && b->html && !diag_errors()) {
-		struct print_ctx pc = { .env = &b->env, .out = &b->out, .layout = print, .spool = b->spool, .html = b->html,
-					 .jobs = b->n_workers };
-		print_pages(&pc);
+	if (b->printing) {
+		/* Written while the pages rendered: finished now. */
+		print_end(b->printing, !diag_errors());
+		b->printing = NULL;
+	} else if (b->html && !diag_errors()) {
+		S_print_again(b);
 	}
 	S_sitemap(b);
 	slides_manifest(&b->out, b->site);
@@ -556,7 +595,9 @@ void build_free(struct build *b)
 		for (int i = 0; i < b->n_workers; i++)
 			hooks_free(b->hooks[i]);
 	free(b->hooks);
+	print_end(b->printing, false);
 	free(b->html);
+	free(b->order);
 	for (size_t i = 0; b->deferred && i < pages; i++)
 		value_free(b->deferred[i]);
 	free(b->deferred);
@@ -631,7 +672,9 @@ int build_run_keep(const struct build_opts *o, struct build **keep)
 	if (!b->spool || search_new(&b->index, b->site, b->spool) < 0)
 		goto out;
 	if (render_layout(&b->env, "print")) {
-		b->html = xcalloc(n + 1, sizeof *b->html);
+		b->print = true;
+		if (o->serve)
+			b->html = xcalloc(n + 1, sizeof *b->html);
 		b->deferred = xcalloc(n + 1, sizeof *b->deferred);
 		b->pdf_size = xcalloc(n + 1, sizeof *b->pdf_size);
 		for (size_t i = 0; i < n; i++)
@@ -652,6 +695,9 @@ int build_run_keep(const struct build_opts *o, struct build **keep)
 		if (!b->hooks[i])
 			goto out;
 	}
+	b->order = xmalloc((n + 1) * sizeof *b->order);
+	site_tree_order(b->site, b->order);
+	b->printing = S_print_begin(b);
 	b->render_at = diag_progress_seconds();
 	b->deferring = true;
 	if (pool_run(n + b->site->n_decks, jobs, S_work, b) < jobs)

@@ -491,59 +491,105 @@ static bool S_same_file(const struct output *o, const char *srel, const char *fu
 
 #define OUTPUT_STREAM_BUF (256 * 1024)
 
-int output_write_with(struct output *o, const char *rel, const char *who,
-		      int (*fill)(void *ud, FILE *f), void *ud)
+struct output_file {
+	FILE *f;
+	char *full;             /* the stage's file (NULL in update mode) */
+	const char *srel;       /* into full */
+	char *vbuf;             /* f's buffer */
+	char *mem;              /* update mode: what f wrote */
+	size_t n;
+	char *rel, *who;        /* update mode: for S_hold */
+};
+
+struct output_file *output_open(struct output *o, const char *rel, const char *who)
 {
+	struct output_file *of = xcalloc(1, sizeof *of);
 	if (o->update) {
 		/* Held in memory until output_commit anyway. */
-		char *mem = NULL;
-		size_t n = 0;
-		FILE *f = open_memstream(&mem, &n);
-		int r = f ? fill(ud, f) : -1;
-		if (f && fclose(f) != 0)
-			r = -1;
-		if (r == 0)
-			r = S_hold(o, rel, mem, n, who);
-		free(mem);
-		return r;
+		of->f = open_memstream(&of->mem, &of->n);
+		if (!of->f) {
+			diag_error(who, 0, 0, "cannot hold %s in memory: %s", rel, strerror(errno));
+			free(of);
+			return NULL;
+		}
+		of->rel = xstrdup(rel);
+		of->who = xstrdup(who ? who : "");
+		return of;
 	}
-	const char *srel;
-	char *full = S_begin_file(o, rel, who, OUTPUT_MADE, &srel);
-	if (!full)
-		return -1;
-	int fd = S_create(full);
-	FILE *f = fd < 0 ? NULL : fdopen(fd, "w");
-	if (!f && fd >= 0)
-		close(fd);
+	of->full = S_begin_file(o, rel, who, OUTPUT_MADE, &of->srel);
+	if (!of->full) {
+		free(of);
+		return NULL;
+	}
+	int fd = S_create(of->full);
+	of->f = fd < 0 ? NULL : fdopen(fd, "w");
+	if (!of->f) {
+		diag_error(who, 0, 0, "cannot write %s: %s; check its permissions and the free space", of->full, strerror(errno));
+		if (fd >= 0) {
+			close(fd);
+			unlink(of->full);
+		}
+		free(of->full);
+		free(of);
+		return NULL;
+	}
 	/* A print document is written a page at a time: with stdio's 4 KB
 	 * buffer every page was a write(2) of its own, two with the layout
 	 * between them. */
-	char *vbuf = f ? malloc(OUTPUT_STREAM_BUF) : NULL;
-	if (vbuf)
-		setvbuf(f, vbuf, _IOFBF, OUTPUT_STREAM_BUF);
-	int r = -1;
-	if (!f) {
-		diag_error(who, 0, 0, "cannot write %s: %s; check its permissions and the free space", full, strerror(errno));
-	} else {
-		r = fill(ud, f);        /* -1: reported */
-		bool bad = ferror(f) != 0;
-		if (fclose(f) != 0 || bad) {
-			if (r == 0)
-				diag_error(who, 0, 0, "cannot write %s: %s; check the free space", full, strerror(errno));
-			r = -1;
-		}
+	of->vbuf = malloc(OUTPUT_STREAM_BUF);
+	if (of->vbuf)
+		setvbuf(of->f, of->vbuf, _IOFBF, OUTPUT_STREAM_BUF);
+	return of;
+}
+
+FILE *output_file_stream(struct output_file *of)
+{
+	return of->f;
+}
+
+int output_close(struct output *o, struct output_file *of, int ok, const char *who)
+{
+	if (!of)
+		return -1;
+	int r = ok;
+	bool bad = ferror(of->f) != 0;
+	if (fclose(of->f) != 0 || bad) {
+		if (r == 0)
+			diag_error(who, 0, 0, "cannot write %s: %s; check the free space",
+				   of->full ? of->full : of->rel, strerror(errno));
+		r = -1;
 	}
-	free(vbuf);     /* after fclose, which flushed it */
+	if (o->update) {
+		if (r == 0)
+			r = S_hold(o, of->rel, of->mem, of->n, of->who);
+		free(of->mem);
+		free(of->rel);
+		free(of->who);
+		free(of);
+		return r;
+	}
+	free(of->vbuf);         /* after fclose, which flushed it */
 	if (r < 0) {
-		unlink(full);
+		unlink(of->full);
 	} else {
 		/* Unchanged: OUT's file instead (see the top of output.h). */
 		struct stat ost;
-		if (S_same_file(o, srel, full, &ost))
-			S_link_old(o, full, srel, &ost);
+		if (S_same_file(o, of->srel, of->full, &ost))
+			S_link_old(o, of->full, of->srel, &ost);
 	}
-	free(full);
+	free(of->full);
+	free(of);
 	return r;
+}
+
+int output_write_with(struct output *o, const char *rel, const char *who,
+		      int (*fill)(void *ud, FILE *f), void *ud)
+{
+	struct output_file *of = output_open(o, rel, who);
+	if (!of)
+		return -1;
+	int r = fill(ud, of->f);        /* -1: reported */
+	return output_close(o, of, r, who);
 }
 
 int output_copy(struct output *o, const char *rel, const char *from, const char *who, enum output_kind kind)

@@ -100,6 +100,16 @@ int output_write(struct output *o, const char *rel, const void *data, size_t len
  * nothing is written).  The same rules: unchanged bytes keep OUT's file. */
 int output_write_with(struct output *o, const char *rel, const char *who,
 		      int (*fill)(void *ud, FILE *f), void *ud);
+/* A file written piece by piece over a longer time (a print document
+ * while the pages render): output_open claims rel and opens it (NULL after
+ * reporting); several may be open at once, each used by one thread at a
+ * time.  output_close(o, f, ok, who) with ok 0 keeps the file (unchanged
+ * bytes keep OUT's file, as output_write_with does), with ok -1 (a
+ * failure already reported) removes it; it returns 0 or -1 (reported). */
+struct output_file;
+struct output_file *output_open(struct output *o, const char *rel, const char *who);
+FILE *output_file_stream(struct output_file *f);
+int output_close(struct output *o, struct output_file *f, int ok, const char *who);
 /* What writes a file: output_write makes it; output_copy copies a file of
  * the site (static/, beside the pages) or of the theme (its assets, which
  * a file of static/ may replace).  Any other two writers of the same path

@@ -495,7 +495,7 @@ static struct value *S_module(const struct render_env *env, const struct page *p
 
 bool render_has_print(const struct render_env *env, const struct page *p)
 {
-	/* as print_pages makes them: the course, and each module under it */
+	/* as print.c makes them: the course, and each module under it */
 	return render_layout(env, "print") &&
 	       (p->kind == PAGE_HOME || (p->kind == PAGE_MODULE && p->parent && p->parent->kind == PAGE_HOME));
 }

@@ -502,6 +502,29 @@ static bool S_same_folded(const char *a, const char *b)
 	return same;
 }
 
+static void S_tree(const struct page *p, size_t *order, size_t *n, bool *seen)
+{
+	if (seen[p->index])
+		return;
+	seen[p->index] = true;
+	order[(*n)++] = p->index;
+	for (size_t i = 0; i < p->n_children; i++)
+		S_tree(p->children[i], order, n, seen);
+}
+
+void site_tree_order(const struct site *s, size_t *order)
+{
+	bool *seen = xcalloc(s->n_pages + 1, sizeof *seen);
+	size_t n = 0;
+	for (int k = 0; k < s->n_langs; k++)
+		if (s->langs[k].home)
+			S_tree(s->langs[k].home, order, &n, seen);
+	for (size_t i = 0; i < s->n_pages; i++)
+		if (!seen[i])
+			order[n++] = i;
+	free(seen);
+}
+
 /* Relates the decks to their folder pages (site_link has given those
  * their paths): a deck's URL is its folder's plus slides/, its
  * translations are the decks of the same folder in other languages. */

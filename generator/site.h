@@ -132,6 +132,12 @@ int site_page_body(const struct site *s, struct page *p);
  * again with the whole site (its front matter changed, it went away or is
  * unreadable).  Problems in the text (invalid UTF-8) are reported. */
 int site_page_reread(const struct site *s, struct page *p);
+/* The pages' indexes in the course's order: each language's home page and
+ * the pages under it depth first, as a reader (and a print page) meets
+ * them, then the pages under no home in their own order.  order holds
+ * s->n_pages.  The build renders in this order, so that print pages can be
+ * written as their pages come (print.h). */
+void site_tree_order(const struct site *s, size_t *order);
 /* The page with this source path ("content/x.fi.md"), or NULL. */
 struct page *site_find_src(const struct site *s, const char *src);
 /* Where the PDF of a module goes: "fi/pori/print/pori.pdf" (caller frees);
