@@ -515,13 +515,35 @@ static void S_tree(const struct page *p, size_t *order, size_t *n, bool *seen)
 void site_tree_order(const struct site *s, size_t *order)
 {
 	bool *seen = xcalloc(s->n_pages + 1, sizeof *seen);
-	size_t n = 0;
-	for (int k = 0; k < s->n_langs; k++)
+	size_t *tree = xmalloc((s->n_pages + 1) * sizeof *tree);
+	size_t n = 0, start[SITE_MAX_LANGS + 1];
+	for (int k = 0; k < s->n_langs; k++) {
+		start[k] = n;
 		if (s->langs[k].home)
-			S_tree(s->langs[k].home, order, &n, seen);
+			S_tree(s->langs[k].home, tree, &n, seen);
+	}
+	start[s->n_langs] = n;
+	/* The languages side by side, each at its own pace (a page of a
+	 * language with half the pages every second turn): workers next to
+	 * each other in the order then mostly write different languages'
+	 * print pages and search words. */
+	size_t at[SITE_MAX_LANGS] = { 0 }, m = 0;
+	while (m < n) {
+		int best = -1;
+		double lag = 2;
+		for (int k = 0; k < s->n_langs; k++) {
+			size_t len = start[k + 1] - start[k];
+			if (at[k] < len && (double)at[k] / (double)len < lag) {
+				lag = (double)at[k] / (double)len;
+				best = k;
+			}
+		}
+		order[m++] = tree[start[best] + at[best]++];
+	}
 	for (size_t i = 0; i < s->n_pages; i++)
 		if (!seen[i])
-			order[n++] = i;
+			order[m++] = i;
+	free(tree);
 	free(seen);
 }
 

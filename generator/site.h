@@ -134,9 +134,9 @@ int site_page_body(const struct site *s, struct page *p);
 int site_page_reread(const struct site *s, struct page *p);
 /* The pages' indexes in the course's order: each language's home page and
  * the pages under it depth first, as a reader (and a print page) meets
- * them, then the pages under no home in their own order.  order holds
- * s->n_pages.  The build renders in this order, so that print pages can be
- * written as their pages come (print.h). */
+ * them, the languages taking turns, then the pages under no home in their
+ * own order.  order holds s->n_pages.  The build renders in this order, so
+ * that print pages can be written as their pages come (print.h). */
 void site_tree_order(const struct site *s, size_t *order);
 /* The page with this source path ("content/x.fi.md"), or NULL. */
 struct page *site_find_src(const struct site *s, const char *src);

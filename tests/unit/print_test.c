@@ -166,6 +166,23 @@ int main(void)
 	unit_check(s != NULL, "the test site loads");
 	if (!s)
 		return unit_done();
+	size_t *order = xmalloc(s->n_pages * sizeof *order);
+	bool *seen = xcalloc(s->n_pages, sizeof *seen);
+	site_tree_order(s, order);
+	bool once = true;
+	for (size_t i = 0; i < s->n_pages; i++) {
+		once = once && order[i] < s->n_pages && !seen[order[i]];
+		if (order[i] < s->n_pages)
+			seen[order[i]] = true;
+	}
+	unit_check(once, "site_tree_order has every page once");
+	const struct page *o0 = s->pages[order[0]], *o1 = s->pages[order[1]], *o2 = s->pages[order[2]];
+	const struct page *o3 = s->pages[order[3]], *o4 = s->pages[order[4]];
+	unit_check(o0 == s->langs[0].home && o1 == s->langs[1].home && !strcmp(o2->title, "Moduuli 3") &&
+		   !strcmp(o3->title, "Module 3") && !strcmp(o4->title, "Oppitunti 3.4"),
+		   "site_tree_order: the languages take turns, each its home, then its modules by weight, each with its pages");
+	free(order);
+	free(seen);
 	char *docs = S_orders(s, &env, dir, "theme");
 	/* 2 languages: 3 modules, a course and a form each, and print.json. */
 	unit_check(S_count(docs, "\n== ") + (strncmp(docs, "== ", 3) == 0) == 10, "ten documents are listed and written");
