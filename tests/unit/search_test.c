@@ -178,6 +178,44 @@ int main(void)
 	search_doc_free(d);
 	plaintext_free(&u);
 
+	/* Words read eight ASCII bytes at a time: every length around the
+	 * eight, with a letter past ASCII at every place or none, between
+	 * other words and alone at the text's very end. */
+	bool found = true, hashed = true;
+	for (size_t n = 2; n <= 19 && found && hashed; n++) {
+		for (size_t at = 0; at <= n && found && hashed; at++) {
+			static const char abc[] = "AbCdEfGh0IjKlMn9OpQrSt";
+			struct buf w = BUF_INIT, low = BUF_INIT;
+			for (size_t k = 0; k < n; k++) {
+				if (k == at) {
+					buf_puts(&w, k % 2 ? "Ä" : "ö");
+					buf_puts(&low, k % 2 ? "ä" : "ö");
+				} else {
+					buf_putc(&w, abc[k]);
+					buf_putc(&low, (char)(abc[k] >= 'A' && abc[k] <= 'Z' ? abc[k] + 32 : abc[k]));
+				}
+			}
+			for (int alone = 0; alone < 2; alone++) {
+				struct plaintext v = { 0 };
+				char *text = alone ? xstrdup(w.data) : xasprintf("Yksi %s, kaksi.%s kolme", w.data, w.data);
+				plaintext_add(&v, text);
+				d = a ? search_page(ix, a, &v) : NULL;
+				const struct search_hit *hit = d ? S_hit(ix, d, low.data) : NULL;
+				found = found && hit && hit->tf == (alone ? 1 : 2) && d->words == (alone ? 3 : 7);
+				hashed = hashed && d && S_hashes_right(ix, d);
+				if (!found || !hashed)
+					printf("# %s (%s): %s\n", text, low.data, !found ? "not found as one form" : "hash differs");
+				free(text);
+				search_doc_free(d);
+				plaintext_free(&v);
+			}
+			buf_free(&w);
+			buf_free(&low);
+		}
+	}
+	unit_check(found, "a word of 2 to 19 letters, one past ASCII anywhere or none, is one form wherever it stands");
+	unit_check(hashed, "...stored with the hash of its bytes read one at a time");
+
 	/* A page with no text at all (only front matter). */
 	struct plaintext empty = { 0 };
 	d = a ? search_page(ix, a, &empty) : NULL;
