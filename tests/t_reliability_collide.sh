@@ -33,7 +33,7 @@ collides "static/index.html would replace the root page" static/index.html 'publ
 collides "static/fi/404.html would replace the Finnish 404 page" static/fi/404.html 'public/fi/404.html, which the build makes from'
 collides "static/sitemap.xml would be replaced by the sitemap" static/sitemap.xml 'replaced by .*public/sitemap.xml'
 collides "static/fi/search/index.js would be replaced by the search index" static/fi/search/index.js 'replaced by .*public/fi/search/index.js'
-collides "static/fi/mod/print/index.html would be replaced by the print page" static/fi/mod/print/index.html 'replaced by .*public/fi/mod/print/index.html'
+collides "static/fi/mod/print/index.html would replace the print page" static/fi/mod/print/index.html 'public/fi/mod/print/index.html, which the build makes from content/mod/_index.fi.md'
 
 # Two copies of different files on one path.
 mkdir -p "$S/static/fi/mod"
