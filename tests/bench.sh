@@ -25,7 +25,7 @@
 # that is busy at one moment slows all of them alike; the ratios come from
 # the same run.  Each tool's previous output is moved aside into DIR/trash
 # before a clean run and all of it is removed at the end, not deleted right
-# before the next run: on ext4, creating files within ~30 s of deleting
+# before the next run: on ext4, creating files within a minute of deleting
 # many costs every tool seconds of kernel time (measured here: the floor at
 # 10 000 pages took 1.2-1.4 s after a move, 2.9-3.9 s right after rm -rf).
 # And before every timed run, `sync` writes back what earlier runs wrote, so
@@ -120,10 +120,26 @@ median() {
 }
 peak() { awk -v t="$1" '$1 == t && $4 > m { m = $4 } END { print m + 0 }' "$results"; }
 
-# A trash left by an interrupted run: removed, then its deletions let age.
-if [ -d "$DIR/trash" ]; then
+# Deleting many files slows creating files for a while on ext4 without a
+# journal: a new inode skips every inode deleted in the last 60 s (300 s
+# while the inode table is not yet written back), reading the inode table
+# to find out (`recently_deleted` was up to 30 % of a build's samples right
+# after a delete).  So a trash (left by an interrupted run, or this
+# bench's own at its end) is removed with a sync after it, that time is
+# noted, and a run starts only 61 s after the last such removal.
+remove_trash() {
+	[ -d "$DIR/trash" ] || return 0
 	rm -rf "$DIR/trash"
-	sleep 35
+	sync
+	date +%s > "$DIR/deleted-at"
+}
+remove_trash
+if [ -f "$DIR/deleted-at" ]; then
+	wait_s=$(( $(cat "$DIR/deleted-at") + 61 - $(date +%s) ))
+	if [ "$wait_s" -gt 0 ]; then
+		echo "bench: waiting ${wait_s} s: files were deleted here less than a minute ago, and ext4 makes new files slowly until then" >&2
+		sleep "$wait_s"
+	fi
 fi
 
 echo "toivo $(git rev-parse --short HEAD 2>/dev/null)$(git diff --quiet 2>/dev/null || echo +), $(hugo version 2>/dev/null | cut -d' ' -f1-2), $(nproc) cores, $RUNS runs after a warm-up, -j $JOBS"
@@ -311,4 +327,4 @@ print(max((e["html"] for e in json.load(open(os.path.join(d, "print.json")))), k
 	ls -l "$P"/out/*/print/*.pdf "$P"/out/*/*/print/*.pdf 2>/dev/null | awk '{ s += $5; if ($5 > m) m = $5 } END { printf "PDF sizes: %.1f MB in all, the biggest %.2f MB\n", s / 1048576, m / 1048576 }'
 fi
 echo "load average at end: $(cut -d' ' -f1-3 /proc/loadavg)"
-rm -rf "$DIR/trash"
+remove_trash
