@@ -6,6 +6,7 @@
 #define TOIVO_PRINT_H
 
 #include <stdbool.h>
+#include <stddef.h>
 
 struct render_env;
 struct output;
