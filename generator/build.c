@@ -44,7 +44,6 @@ struct build {
 	struct hooks **hooks;   /* per worker */
 	int n_workers;
 	struct spool *spool;    /* texts read again at the end (spool.h) */
-	bool print;             /* the theme has a print layout */
 	struct print_run *printing; /* the print documents while the pages render (print.h) */
 	/* toivo serve: per page, its content HTML in the spool, for the print
 	 * documents of a one-page rebuild (build_update_site); else NULL */
@@ -475,7 +474,7 @@ static bool S_has(void *ud, const char *rel)
 static void S_keep_pdfs(struct build *b)
 {
 	const struct site *s = b->site;
-	if (b->opts->serve || !b->print || diag_errors())
+	if (b->opts->serve || !render_layout(&b->env, "print") || diag_errors())
 		return;
 	const struct value *al = value_path(s->config, "pdf.allow_remote");
 	char **allow = xcalloc(al && al->kind == V_LIST ? al->u.list.n + 1 : 1, sizeof *allow);
@@ -672,7 +671,6 @@ int build_run_keep(const struct build_opts *o, struct build **keep)
 	if (!b->spool || search_new(&b->index, b->site, b->spool) < 0)
 		goto out;
 	if (render_layout(&b->env, "print")) {
-		b->print = true;
 		if (o->serve)
 			b->html = xcalloc(n + 1, sizeof *b->html);
 		b->deferred = xcalloc(n + 1, sizeof *b->deferred);
